@@ -1,0 +1,56 @@
+"""The Python API that notebooks and the CLI share.
+
+>>> import kg
+>>> g = kg.open("graph")                                  # doctest: +SKIP
+>>> g.query("adopters", mechanism="五社联动")              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kg.queries import bind, get_query
+from kg.store import GraphStore, Table
+
+__all__ = ["Graph", "open_graph", "query", "run_query"]
+
+
+def run_query(name: str, *, store: GraphStore, **params: Any) -> Table:
+    """Run named query ``name`` on ``store`` with ``params`` bound by value.
+
+    Raises:
+        QueryError: unknown query, missing or unknown parameter, or a failing query.
+    """
+    named = get_query(name)
+    return store.select(named.text, substitutions=bind(named, params))
+
+
+class Graph:
+    """A built graph, opened read-only."""
+
+    def __init__(self, path: str | Path = "graph") -> None:
+        self.path = Path(path)
+        self.store = GraphStore.open(self.path)
+
+    def table(self, name: str, **params: Any) -> Table:
+        """Named query ``name`` as a :class:`~kg.store.Table`."""
+        return run_query(name, store=self.store, **params)
+
+    def query(self, name: str, **params: Any) -> Any:
+        """Named query ``name`` as a pandas DataFrame."""
+        return self.table(name, **params).to_dataframe()
+
+    def sparql(self, text: str) -> Any:
+        """Any SELECT query as a pandas DataFrame."""
+        return self.store.select(text).to_dataframe()
+
+
+def open_graph(path: str | Path = "graph") -> Graph:
+    """Open the graph built into folder ``path``."""
+    return Graph(path)
+
+
+def query(name: str, *, graph: str | Path = "graph", **params: Any) -> Any:
+    """Run a named query on the graph in ``graph`` and return a DataFrame."""
+    return Graph(graph).query(name, **params)

@@ -1,0 +1,222 @@
+"""Build a graph from a corpus: read → extract → records → quads → store, atomically.
+
+One broken document never stops the build: its error is reported in
+``build-report.json`` and the others are built. The new graph is written next to the old
+one and swapped in only when complete, so a crash never leaves a half-written graph.
+
+Exit codes of a build: 0 all documents built, 1 some failed (graph still written),
+2 nothing built (or a usage error).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import BuildError, CgkgError
+from kg.extract import EXTRACTOR_VERSION, extract_text, load_pipeline
+from kg.rdf import PREFIXES, ontology_quads, record_to_quads
+from kg.read import read_file
+from kg.record import DocumentRecord
+from kg.store import RECORDS_FILE, REPORT_FILE, STORE_DIR, TRIG_FILE, new_build_dir, publish_build
+
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "DocumentOutcome",
+    "BuildReport",
+    "find_documents",
+    "extract_documents",
+    "build_graph",
+]
+
+DOCUMENT_SUFFIXES = (".txt", ".htm", ".html")
+DEFAULT_MAX_BYTES = 20_000_000
+
+
+@dataclass
+class DocumentOutcome:
+    path: str
+    id: str
+    status: str  # built | failed | duplicate
+    message: str | None = None
+    sha256: str | None = None
+    adoptions: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    graph: str
+    documents: list[DocumentOutcome]
+    quads: int = 0
+    seconds: float = 0.0
+    extractor: str = EXTRACTOR_VERSION
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.status == "failed"]
+
+    @property
+    def built(self) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.status == "built"]
+
+    @property
+    def exit_code(self) -> int:
+        if not self.built:
+            return 2
+        return 1 if self.failed else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "graph": self.graph,
+            "extractor": self.extractor,
+            "quads": self.quads,
+            "seconds": round(self.seconds, 3),
+            "built": len(self.built),
+            "failed": len(self.failed),
+            "exit_code": self.exit_code,
+            "documents": [asdict(d) for d in self.documents],
+        }
+
+
+def find_documents(sources: Iterable[str | Path]) -> list[Path]:
+    """Every document file under ``sources`` (files or folders), in a stable order.
+
+    Raises:
+        BuildError: a source does not exist or holds no document.
+    """
+    out: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                raise BuildError("E601", path=path)
+            out.extend(found)
+        elif path.exists() or path.is_symlink():
+            out.append(path)
+        else:
+            raise BuildError("E601", path=path)
+    return out
+
+
+def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
+    outcome = DocumentOutcome(path=str(path), id=path.stem, status="failed")
+    try:
+        text = read_file(path, max_bytes=max_bytes)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        outcome.sha256 = digest
+        record = extract_text(text, doc_id=path.stem, sha256=digest, nlp=nlp)  # type: ignore[arg-type]
+    except CgkgError as exc:
+        outcome.message = str(exc)
+        return None, outcome
+    except OSError as exc:
+        outcome.message = f"E100 {path}: cannot open the file ({exc.strerror or exc})"
+        return None, outcome
+    record = _relative(record, path)
+    outcome.status = "built"
+    outcome.adoptions = len(record.adoptions)
+    outcome.warnings = list(record.warnings)
+    return record, outcome
+
+
+def _relative(record: DocumentRecord, path: Path) -> DocumentRecord:
+    from dataclasses import replace
+
+    return replace(record, path=path.name)
+
+
+def extract_documents(
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[DocumentRecord | None, DocumentOutcome]]:
+    """Records (or failures) for ``paths``, one at a time; duplicates are reported once."""
+    nlp = load_pipeline()
+    seen_hash: dict[str, str] = {}
+    seen_id: set[str] = set()
+    for path in paths:
+        record, outcome = _extract_one(path, nlp, max_bytes)
+        if record is not None:
+            if record.sha256 in seen_hash:
+                outcome.status, record = "duplicate", None
+                outcome.message = f"{path}: same bytes as {seen_hash[outcome.sha256 or '']}; built once"
+            elif record.id in seen_id:
+                outcome.status, record = "failed", None
+                outcome.message = f"{path}: another document already has the id {outcome.id!r}; rename one"
+            else:
+                seen_hash[record.sha256] = str(path)
+                seen_id.add(record.id)
+        yield record, outcome
+
+
+def build_graph(
+    sources: Iterable[str | Path],
+    out: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[DocumentOutcome], None] | None = None,
+    validate: Callable[[Path], int] | None = None,
+) -> BuildReport:
+    """Build the graph of ``sources`` into graph folder ``out`` and make it current.
+
+    ``validate`` (optional) is called on the finished build folder and returns the number
+    of violations; a build with violations is discarded and the previous graph kept.
+
+    Raises:
+        BuildError: no documents, nothing could be built, or validation failed.
+    """
+    started = time.perf_counter()
+    paths = find_documents(sources)
+    root = Path(out)
+    staging = new_build_dir(root)
+    report = BuildReport(graph=str(root), documents=[])
+    try:
+        with open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out:
+
+            def quads() -> Iterator[ox.Quad]:
+                yield from ontology_quads()
+                for record, outcome in extract_documents(paths, max_bytes=max_bytes):
+                    report.documents.append(outcome)
+                    if progress:
+                        progress(outcome)
+                    if record is not None:
+                        records_out.write(record.to_json() + "\n")
+                        yield from record_to_quads(record)
+
+            store = ox.Store(str(staging / STORE_DIR))
+            counter = [0]
+
+            def counted() -> Iterator[ox.Quad]:
+                for quad in quads():
+                    counter[0] += 1
+                    yield quad
+
+            store.bulk_extend(counted())
+            store.flush()
+            report.quads = counter[0]
+            store.dump(staging / TRIG_FILE, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+            del store
+        report.seconds = time.perf_counter() - started
+        if not report.built:
+            raise BuildError("E605", count=len(report.failed))
+        if validate is not None:
+            violations = validate(staging)
+            if violations:
+                raise BuildError("E602", count=violations)
+        (staging / REPORT_FILE).write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        publish_build(root, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return report
+

@@ -1,0 +1,201 @@
+"""The ``kg`` command: a thin layer over the library. Each command calls one function."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kg.errors import CgkgError, QueryError
+
+app = typer.Typer(
+    help="cgkg: a knowledge graph of Chinese community-governance policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+FORMATS = ("table", "csv", "tsv", "json")
+_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _fail(exc: CgkgError, code: int = 2) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _safe_csv(value: Any) -> str:
+    """Spreadsheet-safe cell: a leading = + - @ would start a formula, so quote it."""
+    text = _cell(value)
+    return "'" + text if text.startswith(_CSV_DANGEROUS) else text
+
+
+def format_table(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fmt: str, *, max_cell: int = 60) -> str:
+    """Render a query answer as an aligned table, CSV, TSV or JSON."""
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_safe_csv(v) for v in r] for r in rows)
+        return buf.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise QueryError("E604", fmt=fmt, known=", ".join(FORMATS))
+    cells = [[_cell(v) for v in r] for r in rows]
+    cells = [[c if _width(c) <= max_cell else c[: max_cell // 2 - 1] + "…" for c in r] for r in cells]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    pad = lambda s, w: s + " " * (w - _width(s))  # noqa: E731
+    lines = ["  ".join(pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")]
+GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="graph folder made by `kg build`")]
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders of documents")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json (JSON Lines)")] = "json",
+) -> None:
+    """Extract records from documents and print them as JSON Lines, one per document."""
+    from kg.build import extract_documents, find_documents
+
+    try:
+        failed = 0
+        for record, outcome in extract_documents(find_documents(paths)):
+            if record is not None:
+                typer.echo(record.to_json())
+            elif outcome.status == "failed":
+                failed += 1
+                typer.echo(outcome.message, err=True)
+    except CgkgError as exc:
+        _fail(exc)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def build(
+    sources: Annotated[list[Path], typer.Argument(help="corpus files or folders")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="graph folder to write")] = Path("graph"),
+    max_bytes: Annotated[int, typer.Option(help="skip files larger than this")] = 20_000_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
+) -> None:
+    """Build the graph: extract every document and load it into an embedded store.
+
+    Exit codes: 0 all documents built; 1 some documents failed (the graph is still
+    written, see build-report.json); 2 usage error or nothing built (previous graph kept).
+    """
+    from kg.build import build_graph
+
+    def show(outcome: Any) -> None:
+        if outcome.status != "built":
+            typer.echo(outcome.message, err=True)
+
+    try:
+        report = build_graph(sources, out, max_bytes=max_bytes, progress=show)
+    except CgkgError as exc:
+        _fail(exc)
+    if not quiet:
+        typer.echo(
+            f"built {len(report.built)} of {len(report.documents)} documents, "
+            f"{report.quads} quads, in {report.seconds:.1f}s -> {out}"
+        )
+    raise typer.Exit(report.exit_code)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def query(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="named query, see --list")] = None,
+    graph: GraphOpt = Path("graph"),
+    format: FormatOpt = "table",
+    list_: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
+) -> None:
+    """Run a named query; parameters are given as --NAME VALUE (e.g. --mechanism 五社联动)."""
+    from kg.api import run_query
+    from kg.queries import list_queries
+    from kg.store import GraphStore
+
+    if list_ or name is None:
+        for q in list_queries():
+            args = " ".join(f"--{p.name} {p.kind.upper()}" for p in q.params)
+            typer.echo(f"{q.name:14} {args:28} {q.description}")
+        return
+    try:
+        values = _parse_params(list(ctx.args))
+        table = run_query(name, store=GraphStore.open(graph), **values)
+        typer.echo(format_table(table.columns, table.rows, format))
+    except CgkgError as exc:
+        _fail(exc)
+
+
+def _parse_params(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    it = iter(items)
+    for item in it:
+        if not item.startswith("--"):
+            raise QueryError("E505", name="?", param=item, known="--NAME VALUE pairs")
+        key, _, value = item[2:].partition("=")
+        out[key.replace("-", "_")] = value if _ else next(it, "")
+    return out
+
+
+@app.command()
+def sparql(
+    text: Annotated[str, typer.Argument(help="a SELECT query, or @FILE to read it from a file")],
+    graph: GraphOpt = Path("graph"),
+    format: FormatOpt = "table",
+) -> None:
+    """Run any SPARQL SELECT query on the graph."""
+    from kg.store import GraphStore
+
+    try:
+        source = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
+        table = GraphStore.open(graph).select(source)
+        typer.echo(format_table(table.columns, table.rows, format))
+    except CgkgError as exc:
+        _fail(exc)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="gold annotations (JSON)")] = Path("tests/gold/seeds.json"),
+    corpus: Annotated[list[Path] | None, typer.Argument(help="documents, or a records .jsonl file")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="corpus manifest mapping original names")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 per category."""
+    from kg.evaluate import run_evaluation
+
+    try:
+        result = run_evaluation(gold, corpus or [Path("corpus")], manifest=manifest)
+    except CgkgError as exc:
+        _fail(exc)
+    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if json_ else result.table())
+
+
+def main() -> None:  # pragma: no cover - console entry point alternative
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

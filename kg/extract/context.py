@@ -1,0 +1,337 @@
+"""Context rules: what the mentions mean in this document.
+
+Decides the document's title, genre, jurisdiction, issuer and dates; resolves relative
+references (省民政厅 → 河南省民政厅, 我省 → 河南省, 郑州 → 郑州市); and turns mechanism
+mentions into adoption events with adopter, status, first year and evidence sentence.
+All offsets here are offsets of the extraction view (see :mod:`kg.extract.segment`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.extract.mechanisms import MechanismMention
+from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
+from kg.extract.policies import DateMention, NumberMention, Title
+from kg.extract.segment import Heading, Sentence
+from kg.vocab import RegionEntry, Vocabulary
+
+__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
+
+_LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
+_SELF_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county", "州": "city", "盟": "city", "旗": "county"}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAgency:
+    name: str
+    organ: str
+    region_code: str | None
+    alt_names: tuple[str, ...]
+    mentions: tuple[AgencyMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionFact:
+    mechanism: MechanismMention
+    adopter_code: str  # region code, or "community:<name>"
+    adopter_name: str
+    status: str
+    since: int | None
+    sentence: Sentence
+
+
+@dataclass
+class Facts:
+    """Everything the context rules decided about one document."""
+
+    title: str | None = None
+    genre: str | None = None
+    jurisdiction: RegionEntry | None = None
+    issuer: ResolvedAgency | None = None
+    issued: str | None = None
+    published: str | None = None
+    proposal: str | None = None
+    regions: list[RegionMention] = field(default_factory=list)
+    agencies: list[ResolvedAgency] = field(default_factory=list)
+    adoptions: list[AdoptionFact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Context:
+    """Applies the context rules with one vocabulary."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
+        self._genre = [tuple(w.split("=", 1)) for w in vocab.cue("genre-words")]
+        self._status_words = {
+            "pilot": vocab.cue("pilot-words"),
+            "called-for": vocab.cue("called-for-words"),
+            "planned": vocab.cue("planned-words"),
+            "implemented": vocab.cue("implemented-words"),
+        }
+        self._headings = {
+            "planned": vocab.cue("planned-headings"),
+            "implemented": vocab.cue("implemented-headings"),
+        }
+        self._genre_default = dict(w.split("=", 1) for w in vocab.cue("genre-defaults"))
+        self._since = [re.compile(p) for p in vocab.cue("since-patterns")]
+        self._not_since = tuple(vocab.cue("not-since-prefixes"))
+        self._self_refs = vocab.cue("self-references")
+        self._government = vocab.cue("government-organ")
+
+    # ------------------------------------------------------------------ layout
+    def is_furniture(self, line: str) -> bool:
+        return any(p.search(line.strip()) for p in self._furniture)
+
+    def lines(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-empty lines that are not page furniture, as (start, end, text)."""
+        out, pos = [], 0
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if stripped and not self.is_furniture(stripped):
+                out.append((pos, pos + len(line), stripped))
+            pos += len(line) + 1
+        return out
+
+    def title(self, lines: list[tuple[int, int, str]]) -> str | None:
+        for _, _, line in lines[:8]:
+            if "|" in line or len(line) < 6 or re.fullmatch(r"[\d\s:：\-./年月日来源]+", line):
+                continue
+            return line
+        return None
+
+    def genre(self, title: str | None, head: str) -> str:
+        """From the title; from the opening lines only for the unmistakable genres."""
+        for genre, word in self._genre:
+            if word in (title or ""):
+                return genre
+        for genre, word in self._genre:
+            if genre in ("work-report", "proposal-reply") and word in head:
+                return genre
+        return "news"
+
+    # ------------------------------------------------------------------ places
+    def jurisdiction(
+        self,
+        text: str,
+        title: str | None,
+        lines: list[tuple[int, int, str]],
+        regions: list[RegionMention],
+        agencies: list[AgencyMention],
+    ) -> RegionEntry | None:
+        """The region the document speaks for.
+
+        An agency with an explicit region in the title or the signature decides; otherwise
+        the most-mentioned region of the level the document calls "我省 / 我市 / 我县".
+        """
+        head_end = lines[2][1] if len(lines) > 2 else len(text)
+        tail_start = lines[-6][0] if len(lines) > 6 else 0
+        explicit = [a for a in agencies if a.ref == "region" and a.ref_value]
+        for group in (
+            [a for a in explicit if a.end <= head_end],
+            [a for a in explicit if a.start >= tail_start],
+        ):
+            if group:
+                return self.vocab.regions[group[0].ref_value]
+        counts = Counter(c for r in regions if len(r.codes) == 1 for c in r.codes if c != COMMUNITY_CODE)
+        if not counts:
+            return None
+        level = self._self_level(text)
+        if level:
+            same = {c: n for c, n in counts.items() if self.vocab.regions[c].level == level}
+            if same:
+                return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
+        return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
+
+    def _self_level(self, text: str) -> str | None:
+        levels: Counter[str] = Counter()
+        for word in self._self_refs:
+            if len(word) == 2 and word[0] in "我全本" and word[1] in _SELF_LEVEL:
+                levels[_SELF_LEVEL[word[1]]] += text.count(word)
+        if not levels or levels.most_common(1)[0][1] == 0:
+            return None
+        return levels.most_common(1)[0][0]
+
+    def region_at_level(self, juris: RegionEntry | None, level: str) -> RegionEntry | None:
+        """The author's own region of ``level`` (省 → the province of a county document)."""
+        if juris is None:
+            return None
+        for entry in self.vocab.chain(juris.code):
+            if entry.level == level:
+                return entry
+        return None
+
+    def resolve_agencies(
+        self, mentions: list[AgencyMention], juris: RegionEntry | None
+    ) -> list[ResolvedAgency]:
+        """Full names for agency mentions; mentions that cannot be resolved are dropped."""
+        by_name: dict[str, list] = {}
+        for mention in mentions:
+            region: RegionEntry | None = None
+            if mention.ref == "region" and mention.ref_value:
+                region = self.vocab.regions[mention.ref_value]
+            elif mention.ref == "self":
+                region = juris
+            elif mention.ref == "level":
+                region = self.region_at_level(juris, mention.ref_value or "")
+                if region is None and juris is not None and mention.ref_value == "county" and juris.level == "county":
+                    region = juris
+            if mention.ref != "national" and region is None:
+                continue
+            level = region.level if region else "national"
+            organs = [self.vocab.organs[s] for s in mention.organs if level in self.vocab.organs[s].levels]
+            if not organs:
+                continue
+            organ = organs[0]
+            name = organ.full_name(region.name if region else None)
+            entry = by_name.setdefault(name, [organ, region, []])
+            entry[2].append(mention)
+        return [
+            ResolvedAgency(
+                name,
+                organ.slug,
+                region.code if region else None,
+                tuple(a for a in organ.alt_names(region.name if region else None) if a != name),
+                tuple(ms),
+            )
+            for name, (organ, region, ms) in by_name.items()
+        ]
+
+    def issuer(
+        self,
+        genre: str,
+        agencies: list[ResolvedAgency],
+        lines: list[tuple[int, int, str]],
+        titles: list[Title],
+        juris: RegionEntry | None,
+    ) -> ResolvedAgency | None:
+        """Who wrote the document: title, signature, or who issued the policy it announces."""
+        if genre == "news" or not lines:
+            return None
+        head_end = lines[1][1] if len(lines) > 1 else lines[0][1]
+        tail_start = lines[-4][0] if len(lines) > 4 else 0
+        first = lambda pred: next(  # noqa: E731
+            (a for a in agencies for m in a.mentions if pred(m)), None
+        )
+        found = first(lambda m: m.end <= head_end and m.ref == "region") or first(
+            lambda m: m.start >= tail_start
+        )
+        if found:
+            return found
+        if genre == "work-report" and juris is not None:
+            return next(
+                (a for a in agencies if a.region_code == juris.code and self.vocab.organs[a.organ].label in self._government),
+                None,
+            )
+        return None
+
+    # ------------------------------------------------------------------ dates
+    def dates(
+        self, genre: str, dates: list[DateMention], lines: list[tuple[int, int, str]]
+    ) -> tuple[str | None, str | None]:
+        """(issued, published): a date in the header is the publication date (for a work
+        report, the date it was given), a date among the last lines is the signing date."""
+        if not lines or not dates:
+            return None, None
+        head_end = lines[min(5, len(lines) - 1)][1]
+        tail_start = lines[-3][0] if len(lines) > 6 else lines[-1][0]
+        head = next((d.iso for d in dates if d.end <= head_end), None)
+        tail = next((d.iso for d in reversed(dates) if d.start >= tail_start), None)
+        if genre == "work-report":
+            return head or tail, None
+        if genre == "news":
+            return None, head or tail
+        return tail, head
+
+    # ------------------------------------------------------------------ adoptions
+    def section_status(self, headings: list[Heading], pos: int) -> str | None:
+        """Status set by the nearest enclosing headings (most specific first)."""
+        enclosing: dict[int, Heading] = {}
+        for heading in headings:
+            if heading.start > pos:
+                break
+            enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
+            enclosing[heading.rank] = heading
+        for rank in sorted(enclosing, reverse=True):
+            text = enclosing[rank].text
+            for status in ("planned", "implemented"):
+                if any(w in text for w in self._headings[status]):
+                    return status
+        return None
+
+    def sentence_status(self, sentence: str) -> str | None:
+        for status in ("pilot", "called-for", "planned", "implemented"):
+            if any(w in sentence for w in self._status_words[status]):
+                return status
+        return None
+
+    def since(self, sentence: str) -> int | None:
+        years = []
+        for pattern in self._since:
+            for m in pattern.finditer(sentence):
+                before = sentence[max(0, m.start(1) - 2) : m.start(1)]
+                if any(before.endswith(p) for p in self._not_since):
+                    continue
+                years.append((m.start(1), int(m.group(1))))
+        return min(years)[1] if years else None
+
+    def adopters(
+        self,
+        text: str,
+        mention: MechanismMention,
+        sentence: Sentence,
+        regions: list[RegionMention],
+        juris: RegionEntry | None,
+        titles: list[Title],
+    ) -> list[tuple[str, str]]:
+        """Who adopts the mechanism: the places listed as the subject before it in the same
+        sentence (郑州、洛阳、鹤壁3市…), a place in its name (秭归模式), else the jurisdiction."""
+        if juris is None:
+            return []
+        in_title = [(t.start, t.end) for t in titles]
+        before = [
+            r
+            for r in regions
+            if sentence.start <= r.start
+            and r.end <= mention.start
+            and not any(s <= r.start < e for s, e in in_title)
+            and self._inside(r, juris)
+        ]
+        out: list[tuple[str, str]] = []
+        if before:
+            group = [before[-1]]
+            for r in reversed(before[:-1]):
+                gap = text[r.end : group[0].start]
+                if len(gap) <= 1 and all(ch in "、和及与,，" for ch in gap):
+                    group.insert(0, r)
+                else:
+                    break
+            tail_gap = mention.start - group[-1].end
+            if tail_gap <= 40:
+                out = [self._adopter_of(r, juris) for r in group]
+        for r in regions:
+            if mention.start <= r.start and r.end <= mention.end and r.codes[0] != COMMUNITY_CODE:
+                out.append((r.codes[0], self.vocab.regions[r.codes[0]].name))
+                out.append((juris.code, juris.name))
+        return list(dict.fromkeys(out)) or [(juris.code, juris.name)]
+
+    def _inside(self, region: RegionMention, juris: RegionEntry) -> bool:
+        if len(region.codes) != 1:
+            return False
+        code = region.codes[0]
+        if code == COMMUNITY_CODE:
+            return True
+        chain = {e.code for e in self.vocab.chain(code)}
+        return juris.code in chain
+
+    def _adopter_of(self, region: RegionMention, juris: RegionEntry) -> tuple[str, str]:
+        code = region.codes[0]
+        if code == COMMUNITY_CODE:
+            # a named community adopts on behalf of its county (the document's, or below)
+            county = self.region_at_level(juris, "county") or juris
+            return county.code, county.name
+        return code, self.vocab.regions[code].name

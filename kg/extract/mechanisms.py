@@ -1,0 +1,152 @@
+"""Mechanisms: names from the curated vocabulary, and new ones found by rule.
+
+Discovery rules (cue words in ``ontology/cues.ttl``):
+
+1. a quoted name followed by a mechanism suffix: “全岗通”工作机制, “幸福家园”村社互助项目;
+2. a quoted numbered slogan: “一有七中心”, “1+3+N” — but not a bare count (“六项”) or a
+   plan period (“十四五”);
+3. an unquoted programme after an action verb, ending in 行动 / 工程 / 计划 and naming
+   something about governance: 实施社区人才队伍建设行动、城乡社区服务设施补短板工程.
+
+>>> from kg.vocab import load_vocabulary
+>>> finder = MechanismFinder(load_vocabulary())
+>>> [(m.label, m.discovered) for m in finder.find("推行“全岗通”工作机制，深化五社联动。")]
+[('全岗通', False), ('五社联动', False)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.lexicon import Lexicon
+from kg.vocab import Vocabulary
+
+__all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
+
+_QUOTED = re.compile(r"“([^“”\n]{2,24})”")
+_PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
+_LABEL_SUFFIX = re.compile(r"(?:工作机制|服务机制|机制|模式)$")
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismMention:
+    start: int
+    end: int
+    text: str  # the surface as written (without quotes)
+    label: str
+    slug: str | None  # vocabulary slug, None when discovered
+    discovered: bool
+
+
+def mechanism_label(name: str, *, keep_after: frozenset[str] = frozenset()) -> str:
+    """A mechanism's label: no quotes, no trailing 机制 / 模式 (gold rules).
+
+    The suffix stays when what is left is a place name in ``keep_after`` (秭归模式).
+    """
+    name = name.strip("“”\"' ")
+    stripped = _LABEL_SUFFIX.sub("", name)
+    return stripped if len(stripped) >= 2 and stripped not in keep_after else name
+
+
+def slugify(label: str) -> str:
+    """An ASCII slug for a discovered mechanism: ``d-`` and the label's code points in hex.
+
+    >>> slugify("一有七中心")
+    'd-4e00-6709-4e03-4e2d-5fc3'
+    """
+    return "d-" + "-".join(f"{ord(ch):x}" for ch in label)
+
+
+class MechanismFinder:
+    """Finds vocabulary mechanisms and discovers new ones in a text."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._lexicon = Lexicon(vocab.mechanism_labels)
+        self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
+        self._programme_suffixes = sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
+        verbs = sorted(vocab.cue("programme-verbs"), key=len, reverse=True)
+        self._programme = re.compile(
+            "(?:" + "|".join(map(re.escape, verbs)) + r")([\u4e00-\u9fff+“”]{4,26}?(?:"
+            + "|".join(map(re.escape, self._programme_suffixes))
+            + r"))(?=[、，。；,;\s和及]|$)"
+        )
+        self._list_item = re.compile(
+            r"、([\u4e00-\u9fff+“”]{4,26}?(?:" + "|".join(map(re.escape, self._programme_suffixes)) + r"))(?=[、，。；,;\s和及]|$)"
+        )
+        self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
+        self._not = set(vocab.cue("not-mechanisms"))
+        self._measure = tuple(vocab.cue("measure-words"))
+        self._numerals = set(vocab.cue("numerals"))
+        self._place_names = frozenset(
+            n for e in vocab.regions.values() for n in (e.name, *e.short_names)
+        )
+        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + ("机制", "模式", "工作法", "制度")
+
+    def find(self, text: str) -> list[MechanismMention]:
+        """All mechanism mentions in text order; a vocabulary match wins over a discovery."""
+        found: list[MechanismMention] = []
+        for m in self._lexicon.longest(text):
+            slug = m.value
+            found.append(MechanismMention(m.start, m.end, m.key, self.vocab.mechanisms[slug].label, slug, False))
+        taken = [(m.start, m.end) for m in found]
+        for mention in self._discover(text):
+            if any(s < mention.end and mention.start < e for s, e in taken):
+                continue
+            found.append(mention)
+            taken.append((mention.start, mention.end))
+        found.sort(key=lambda m: (m.start, m.end))
+        return found
+
+    def _known(self, name: str) -> str | None:
+        for candidate in (name, mechanism_label(name)):
+            slug = self.vocab.mechanism_labels.get(candidate)
+            if slug:
+                return slug
+        return None
+
+    def _discover(self, text: str) -> list[MechanismMention]:
+        out = []
+        for m in _QUOTED.finditer(text):
+            name = m.group(1).strip()
+            if name in self._not or "《" in name or "》" in name:
+                continue
+            after = text[m.end() : m.end() + 40]
+            paren = _PAREN_AFTER.match(after)
+            tail = after[paren.end() :] if paren else after
+            suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
+            if suffix is None and not self._is_slogan(name) and not name.endswith(self._named_suffixes):
+                continue
+            label = mechanism_label(name, keep_after=self._place_names)
+            slug = self._known(name)
+            entry = self.vocab.mechanisms.get(slug) if slug else None
+            out.append(
+                MechanismMention(
+                    m.start(1), m.end(1), name, entry.label if entry else label, slug, entry is None
+                )
+            )
+        for pattern in (self._programme, self._list_item):
+            for m in pattern.finditer(text):
+                name = m.group(1).replace("“", "").replace("”", "")
+                if not self._domain.contains_any(name) or name in self._not:
+                    continue
+                slug = self._known(name)
+                entry = self.vocab.mechanisms.get(slug) if slug else None
+                out.append(
+                    MechanismMention(m.start(1), m.end(1), name, entry.label if entry else name, slug, entry is None)
+                )
+        return out
+
+    def _is_slogan(self, name: str) -> bool:
+        """A numbered slogan: starts with a numeral and is not a bare count."""
+        if not name or name[0] not in self._numerals or len(name) > 12:
+            return False
+        rest = name.lstrip("".join(self._numerals) + "+")
+        if not rest:
+            return "+" in name  # 1+3+N style needs letters; pure numbers are counts
+        if rest in self._measure or all(ch in "".join(self._measure) for ch in rest):
+            return False
+        if rest.startswith(self._measure) and len(rest) <= 2:
+            return False
+        return True

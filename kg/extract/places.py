@@ -1,0 +1,206 @@
+"""Regions and agencies: find their names in a text and resolve them against the ontology.
+
+Regions are matched by full name (武义县, 广西壮族自治区) and, for provinces, by short name
+(河南). Short names of lower units (郑州, 武义) are matched only inside the document's own
+jurisdiction, once that is known (:func:`find_local_regions`): alone they are too ambiguous.
+
+Agencies are an organ-type surface (民政厅, 委组织部, 政府办公厅) preceded by a region
+reference: a region name (河南省民政厅), a level word (省民政厅: the author's province) or a
+self reference (我省). National bodies (民政部) need no region.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.segment import is_cjk
+from kg.vocab import OrganEntry, Vocabulary
+
+__all__ = [
+    "RegionMention",
+    "AgencyMention",
+    "RegionFinder",
+    "AgencyFinder",
+    "COMMUNITY_CODE",
+]
+
+COMMUNITY_CODE = "community"
+_COMMUNITY = re.compile("社区")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMention:
+    start: int
+    end: int
+    text: str
+    codes: tuple[str, ...]  # candidate region codes; one when unambiguous
+    kind: str = "full"  # full | short | community
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyMention:
+    start: int
+    end: int
+    text: str
+    organs: tuple[str, ...]  # candidate organ-type slugs
+    ref: str  # region | level | self | national
+    ref_value: str | None  # region code for ref=region, level for ref=level
+
+
+class RegionFinder:
+    """Finds region names; built once per vocabulary."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        skip = set(vocab.cue("not-region-names"))
+        words: dict[str, tuple[str, ...]] = {}
+        for name, codes in vocab.region_names.items():
+            if len(name) >= 2 and name not in skip:
+                words[name] = codes
+        for code, entry in vocab.regions.items():
+            if entry.level == "province":
+                for short in entry.short_names:
+                    if short not in words:
+                        words[short] = tuple(
+                            c for c, e in vocab.regions.items() if short in e.short_names and e.level == "province"
+                        )
+        self._lexicon = Lexicon(words)
+        self._community_stop = set(vocab.cue("not-community-names"))
+        self._community_left = tuple(vocab.cue("community-left-boundary"))
+        self._community_bad = tuple(vocab.cue("community-bad-starts"))
+        self._community_followers = set(vocab.cue("community-generic-followers"))
+
+    def find(self, text: str) -> list[RegionMention]:
+        """Full names and province short names, leftmost-longest."""
+        out = [
+            RegionMention(m.start, m.end, m.key, m.value, "full" if m.key in self.vocab.region_names else "short")
+            for m in self._lexicon.longest(text)
+        ]
+        return out
+
+    def find_communities(self, text: str) -> list[RegionMention]:
+        """Named communities (溪南社区): a short proper name right before 社区.
+
+        The name (two to four characters) follows a boundary word such as 在 / 其中 / 如 or
+        an earlier community in a list, does not start like 我县 / 全县, and 社区 is not
+        the modifier of a following noun (社区工作, 社区建设).
+        """
+        out: list[RegionMention] = []
+        for m in _COMMUNITY.finditer(text):
+            end = m.end() - 2
+            if text[m.end() : m.end() + 1] in self._community_followers:
+                continue
+            for length in (4, 3, 2):
+                start = end - length
+                if start < 0:
+                    continue
+                name = text[start:end]
+                if not all(is_cjk(ch) for ch in name) or name.startswith(self._community_bad):
+                    continue
+                before = text[max(0, start - 2) : start]
+                listed = before.endswith("、") and out and out[-1].end == start - 1
+                if not (listed or any(before.endswith(w) for w in self._community_left)):
+                    continue
+                if any(name.endswith(w) for w in self._community_stop):
+                    break
+                out.append(RegionMention(start, m.end(), text[start : m.end()], (COMMUNITY_CODE,), "community"))
+                break
+        return out
+
+    def local_lexicon(self, root: str) -> Lexicon:
+        """Short names and full names of the units under region ``root`` (its subtree)."""
+        words: dict[str, tuple[str, ...]] = {}
+        for code, entry in self.vocab.regions.items():
+            if code != root and root in {e.code for e in self.vocab.chain(code)}:
+                for short in entry.short_names:
+                    words.setdefault(short, ())
+                    words[short] = (*words[short], code)
+        return Lexicon(words)
+
+
+def find_local_regions(
+    finder: RegionFinder, text: str, root: str, taken: list[tuple[int, int]]
+) -> list[RegionMention]:
+    """Short names of units inside ``root`` (郑州 in a 河南省 text), outside spans ``taken``."""
+    out = []
+    for m in finder.local_lexicon(root).longest(text):
+        if any(s < m.end and m.start < e for s, e in taken):
+            continue
+        nxt = text[m.end : m.end + 1]
+        prev = text[m.start - 1 : m.start]
+        # a short name glued into a longer word is not a place (郑州 in 郑州银行 stays: it is
+        # the city; but 新城 inside 建新城区 is not) — require a boundary on one side
+        if prev and is_cjk(prev) and nxt and is_cjk(nxt) and nxt not in "市县区、等和与及":
+            continue
+        out.append(RegionMention(m.start, m.end, m.key, m.value, "short"))
+    return out
+
+
+class AgencyFinder:
+    """Finds organ-type surfaces and the region reference in front of each."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        surfaces: dict[str, list[str]] = {}
+        for slug, organ in vocab.organs.items():
+            for surface in organ.surfaces:
+                surfaces.setdefault(surface, []).append(slug)
+        self._lexicon = Lexicon({k: tuple(sorted(v)) for k, v in surfaces.items()})
+        self._levels = dict(w.split("=", 1) for w in vocab.cue("level-words"))
+        self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
+        self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
+        self._self_refs = sorted(
+            (w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in "我本"),
+            key=len,
+            reverse=True,
+        )
+        self._generic = Lexicon({w: True for w in vocab.generic_agencies})
+
+    def organ(self, slug: str) -> OrganEntry:
+        return self.vocab.organs[slug]
+
+    def find(self, text: str, regions: list[RegionMention]) -> list[AgencyMention]:
+        """Agency mentions; a surface without a region reference is skipped unless national."""
+        region_ends = {r.end: r for r in regions if r.kind != "community"}
+        generic_spans = [(m.start, m.end) for m in self._generic.all(text)]
+        out: list[AgencyMention] = []
+        for m in self._lexicon.longest(text):
+            if any(s <= m.start and m.end <= e for s, e in generic_spans):
+                continue
+            if text[m.end : m.end + 1] in ("门", "级") or text[m.end : m.end + 1] in self._generic_suffixes:
+                continue  # 民政部门, 县级: classes, not bodies
+            national = tuple(s for s in m.value if "national" in self.organ(s).levels)
+            local = tuple(s for s in m.value if "national" not in self.organ(s).levels)
+            mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
+            if mention is not None:
+                out.append(mention)
+            elif national and not (m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in "省市县区"):
+                out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
+        return out
+
+    def _with_region(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        surface: str,
+        organs: tuple[str, ...],
+        region_ends: dict[int, RegionMention],
+    ) -> AgencyMention | None:
+        if not organs:
+            return None
+        region = region_ends.get(start)
+        if region is not None:
+            return AgencyMention(region.start, end, text[region.start : end], organs, "region", region.codes[0] if len(region.codes) == 1 else None)
+        for ref in self._self_refs:
+            if text[start - len(ref) : start] == ref:
+                return AgencyMention(start - len(ref), end, text[start - len(ref) : end], organs, "self", None)
+        level_char = text[start - 1 : start]
+        if level_char in self._levels:
+            before = text[max(0, start - 3) : start - 1]
+            if any(before.endswith(p) for p in self._generic_prefixes):
+                return None
+            return AgencyMention(start - 1, end, text[start - 1 : end], organs, "level", self._levels[level_char])
+        return None

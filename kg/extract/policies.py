@@ -1,0 +1,130 @@
+"""Policies (《title》), document numbers (文号) and dates.
+
+>>> [t.title for t in find_titles("依据《关于〈规划〉的\\n通知》(国办发〔2021〕56号)")]
+['关于〈规划〉的通知']
+>>> find_titles("依据《关于〈规划〉的通知》(国办发〔2021〕56号)")[0].number
+'国办发〔2021〕56号'
+>>> [d.iso for d in find_dates("2023年09月15日 与 2018-12-25、2021.12.22")]
+['2023-09-15', '2018-12-25', '2021-12-22']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Title",
+    "DateMention",
+    "NumberMention",
+    "find_titles",
+    "find_dates",
+    "find_numbers",
+    "normalise_number",
+    "BACK_REFERENCE_WORDS",
+]
+
+# A 《》 title that is only one of these words repeats an earlier, longer title.
+BACK_REFERENCE_WORDS = (
+    "规划", "意见", "方案", "通知", "办法", "条例", "纲要", "决定", "细则", "规定",
+    "指引", "标准", "实施意见", "实施方案", "指导意见", "行动计划", "计划", "答复", "提案",
+)  # fmt: skip
+_OPEN, _CLOSE = "《", "》"
+_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?![\d.]))"
+)
+_BRACKETS = {"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"}
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    start: int  # offset of the title text (after 《)
+    end: int
+    title: str  # line breaks inside removed
+    number: str | None = None
+    number_span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    iso: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    start: int
+    end: int
+    number: str  # normalised: 〔 〕 brackets
+
+
+def normalise_number(raw: str) -> str:
+    """One spelling for a 文号: 〔〕 brackets, no spaces.
+
+    >>> normalise_number("豫民议[2023]49号")
+    '豫民议〔2023〕49号'
+    """
+    out = "".join(_BRACKETS.get(ch, ch) for ch in raw if not ch.isspace())
+    return out
+
+
+def find_numbers(text: str, pattern: str) -> list[NumberMention]:
+    """Every 文号 in ``text``; ``pattern`` comes from ``cues.ttl`` (cue:document-number)."""
+    out = []
+    for m in re.finditer(pattern, text):
+        raw = m.group(0)
+        # the issuer abbreviation must not swallow a preceding word: cut at the last
+        # character that cannot belong to an abbreviation
+        cut = max(raw.rfind(ch) for ch in "的在和与及为按据照")
+        start = m.start() + (cut + 1 if cut >= 0 else 0)
+        out.append(NumberMention(start, m.end(), normalise_number(text[start : m.end()])))
+    return out
+
+
+def find_titles(text: str, number_pattern: str | None = None) -> list[Title]:
+    """Every 《…》 title, nested 〈〉 kept and line breaks joined, with a 文号 right after it."""
+    pattern = number_pattern or r"[\u4e00-\u9fff]{1,10}[〔\[(（【［]\s*(?:19|20)\d{2}\s*[〕\])）】］]\s*\d{1,4}\s*号"
+    number_after = re.compile(r"^\s*[(（]\s*(" + pattern + r")\s*[)）]")
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        start = text.find(_OPEN, i)
+        if start < 0:
+            break
+        depth, j = 1, start + 1
+        while j < n and depth:
+            if text[j] == _OPEN:
+                depth += 1
+            elif text[j] == _CLOSE:
+                depth -= 1
+            elif text[j] in "。；" or (text[j] == "\n" and text[j + 1 : j + 2] == "\n"):
+                break
+            j += 1
+        if depth:
+            i = start + 1
+            continue
+        raw = text[start + 1 : j - 1]
+        title = re.sub(r"\s*\n\s*", "", raw).strip()
+        number = span = None
+        m = number_after.match(text[j : j + 40])
+        if m:
+            number = normalise_number(m.group(1))
+            span = (j + m.start(1), j + m.end(1))
+        if title:
+            out.append(Title(start + 1, j - 1, title, number, span))
+        i = j
+    return out
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Full dates (year, month, day) in the formats government pages use."""
+    out = []
+    for m in _DATE.finditer(text):
+        year = int(m.group(1))
+        month = int(m.group(2) or m.group(4))
+        day = int(m.group(3) or m.group(5))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            out.append(DateMention(m.start(), m.end(), f"{year:04d}-{month:02d}-{day:02d}"))
+    return out

@@ -1,0 +1,180 @@
+"""Put the mentions of one document together: the order in which the context rules run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency
+from kg.extract.mechanisms import MechanismMention
+from kg.extract.places import find_local_regions
+from kg.extract.policies import BACK_REFERENCE_WORDS, Title
+
+__all__ = ["PolicyFact", "DocumentFacts", "resolve_document"]
+
+
+@dataclass
+class PolicyFact:
+    title: str
+    issuer: str | None
+    number: str | None
+    role: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class DocumentFacts(Facts):
+    policies: list[PolicyFact] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    mechanisms: list[MechanismMention] = field(default_factory=list)
+
+
+def resolve_document(context: Context, text: str, data: dict[str, Any]) -> DocumentFacts:
+    """Run the context rules over the mentions the components found in ``text``."""
+    facts = DocumentFacts()
+    lines = context.lines(text)
+    furniture = _furniture_spans(context, text)
+    keep = lambda m: not any(s <= m.start < e for s, e in furniture)  # noqa: E731
+    regions = [r for r in data["regions"] if keep(r)]
+    agencies = [a for a in data["agencies"] if keep(a)]
+    titles: list[Title] = [t for t in data["titles"] if keep(t)]
+
+    facts.title = context.title(lines)
+    head = "\n".join(line for _, _, line in lines[:6])
+    facts.genre = context.genre(facts.title, head)
+    juris = context.jurisdiction(text, facts.title, lines, regions, agencies)
+    facts.jurisdiction = juris
+    if juris is not None:
+        province = context.region_at_level(juris, "province") or juris
+        taken = [(r.start, r.end) for r in regions] + [(t.start - 1, t.end + 1) for t in titles]
+        local = find_local_regions(data["region_finder"], text, province.code, taken)
+        regions = sorted(regions + [r for r in local if keep(r)], key=lambda r: r.start)
+    facts.regions = regions
+    facts.agencies = context.resolve_agencies(agencies, juris)
+    facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris)
+    facts.issued, facts.published = context.dates(facts.genre, data["dates"], lines)
+    facts.proposal = data.get("proposal")
+    facts.numbers = list(dict.fromkeys(n.number for n in data["numbers"] if keep(n)))
+    facts.policies = _policies(context, text, titles, facts.agencies, facts.title)
+    if facts.issuer is None and facts.genre == "plan" and facts.policies:
+        facts.issuer = _plan_issuer(facts)
+    facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
+    facts.adoptions = _adoptions(context, text, facts, data, titles)
+    return facts
+
+
+def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip() and context.is_furniture(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _policies(
+    context: Context, text: str, titles: list[Title], agencies: list[ResolvedAgency], doc_title: str | None
+) -> list[PolicyFact]:
+    out: dict[str, PolicyFact] = {}
+    last_by_word: dict[str, str] = {}
+    citation = context.vocab.cue("citation-words")
+    verbs = context.vocab.cue("issuing-verbs")
+    mention_ends = {m.end: a for a in agencies for m in a.mentions}
+    for title in titles:
+        name = title.title
+        if name in BACK_REFERENCE_WORDS:
+            target = last_by_word.get(name)
+            if target:
+                out[target].mentions.append((title.start, title.end))
+            continue
+        before = text[max(0, title.start - 14) : title.start - 1]
+        role = "cited" if any(w in before for w in citation) else "mentioned"
+        if doc_title and name in doc_title.replace("《", "").replace("》", ""):
+            role = "self"
+        issuer = _issuer_before(text, title.start - 1, verbs, mention_ends) or _issuer_in_title(name, agencies)
+        fact = out.get(name)
+        if fact is None:
+            fact = out[name] = PolicyFact(name, issuer, title.number, role)
+        fact.mentions.append((title.start, title.end))
+        fact.number = fact.number or title.number
+        fact.issuer = fact.issuer or issuer
+        for word in BACK_REFERENCE_WORDS:
+            if name.endswith(word):
+                last_by_word[word] = name
+        inner = name.find("〈")
+        if inner >= 0 and name.endswith("》") is False and "〉" in name:
+            inner_title = name[inner + 1 : name.index("〉")]
+            sub = out.setdefault(inner_title, PolicyFact(inner_title, issuer, title.number, role))
+            sub.mentions.append((title.start + inner + 1, title.start + name.index("〉")))
+    return list(out.values())
+
+
+def _issuer_before(
+    text: str, open_pos: int, verbs: tuple[str, ...], mention_ends: dict[int, ResolvedAgency]
+) -> str | None:
+    """``省民政厅印发了《…》``: an agency, then an issuing verb, right before the title."""
+    window = text[max(0, open_pos - 8) : open_pos]
+    for verb in sorted(verbs, key=len, reverse=True):
+        if window.endswith(verb):
+            agency = mention_ends.get(open_pos - len(verb))
+            if agency is not None:
+                return agency.name
+    return None
+
+
+def _issuer_in_title(title: str, agencies: list[ResolvedAgency]) -> str | None:
+    """``《民政部办公厅 财政部办公厅关于…》``: agencies at the start of the title."""
+    names = []
+    rest = title
+    while True:
+        rest = rest.lstrip(" 、")
+        match = next(
+            (a for a in sorted(agencies, key=lambda a: -len(a.name)) for s in (a.name, *[m.text for m in a.mentions]) if rest.startswith(s)),
+            None,
+        )
+        if match is None:
+            break
+        surface = next(s for s in (match.name, *[m.text for m in match.mentions]) if rest.startswith(s))
+        names.append(match.name)
+        rest = rest[len(surface) :]
+    return "、".join(names) if names and rest.startswith(("关于", "对")) else None
+
+
+def _plan_issuer(facts: DocumentFacts) -> ResolvedAgency | None:
+    self_policies = [p for p in facts.policies if p.role == "self" and p.issuer]
+    if not self_policies:
+        return None
+    return next((a for a in facts.agencies if a.name == self_policies[0].issuer), None)
+
+
+def _adoptions(
+    context: Context, text: str, facts: DocumentFacts, data: dict[str, Any], titles: list[Title]
+) -> list[AdoptionFact]:
+    juris = facts.jurisdiction
+    if juris is None:
+        return []
+    sentences = data["sentences"]
+    headings = data["headings"]
+    default = context._genre_default.get(facts.genre or "", "implemented")
+    out: dict[tuple[str, str, str], AdoptionFact] = {}
+    si = 0
+    for mention in facts.mechanisms:
+        while si < len(sentences) and sentences[si].end <= mention.start:
+            si += 1
+        if si >= len(sentences):
+            break
+        sentence = sentences[si]
+        status = (
+            context.sentence_status(sentence.text)
+            or context.section_status(headings, mention.start)
+            or default
+        )
+        since = context.since(sentence.text)
+        for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
+            key = (code, mention.label, status)
+            previous = out.get(key)
+            if previous is None:
+                out[key] = AdoptionFact(mention, code, name, status, since, sentence)
+            elif since is not None and (previous.since is None or since < previous.since):
+                out[key] = AdoptionFact(previous.mechanism, code, name, status, since, previous.sentence)
+    return list(out.values())

@@ -1,0 +1,159 @@
+"""Layout of a normalised text: hard-wrapped lines joined, sentences, headings, furniture.
+
+The extractor works on a *view* of the normalised text in which soft line breaks (a long
+line broken in mid-sentence, as PDF conversions do) are removed, so that names broken across
+lines match. :class:`View` keeps the map from view offsets back to the normalised text.
+
+>>> view = make_view("社区人才队伍建设的关键在于培养一支高素质专业化的社区工作\\n者队伍。\\n二、下步打算")
+>>> "社区工作者队伍" in view.text
+True
+>>> view.to_text(0, 2)
+(0, 2)
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+__all__ = [
+    "View",
+    "Sentence",
+    "Heading",
+    "make_view",
+    "split_sentences",
+    "find_headings",
+    "is_cjk",
+    "SENTENCE_END",
+]
+
+SENTENCE_END = "。！？；!?;"
+_LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
+_MIN_WRAPPED_LINE = 24
+_HEADING_MAX = 40
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分条]|[一二三四五六七八九十]+是)"
+)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The text the pipeline reads, with ``index[i]`` = offset of view char ``i`` in the source."""
+
+    text: str
+    index: array
+
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """Map a view span to the span of the normalised text it came from."""
+        if start >= end:
+            pos = self.index[start] if start < len(self.index) else self._end()
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+    def _end(self) -> int:
+        return self.index[-1] + 1 if len(self.index) else 0
+
+
+def make_view(text: str) -> View:
+    """Remove soft line breaks: a newline run after a long line that does not end a sentence,
+    followed by a CJK character or digit."""
+    keep = bytearray(b"\x01") * len(text)
+    line_start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] != "\n":
+            i += 1
+            continue
+        j = i
+        while j < n and text[j] in "\n \t":
+            j += 1
+        line = text[line_start:i].strip()
+        soft = (
+            len(line) >= _MIN_WRAPPED_LINE
+            and line[-1] not in _LINE_END_PUNCT
+            and not _HEADING_START.match(line)
+            and j < n
+            and (is_cjk(text[j]) or text[j].isdigit())
+            and text[j - 1] == "\n"
+            and text.count("\n", i, j) <= 2
+        )
+        if soft:
+            for k in range(i, j):
+                keep[k] = 0
+        line_start = j
+        i = j
+    index = array("l", (k for k in range(n) if keep[k]))
+    return View(text="".join(text[k] for k in index), index=index)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences end at 。！？； or a newline; whitespace at either end is left out."""
+    out: list[Sentence] = []
+    start = 0
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in SENTENCE_END or ch == "\n" or i == n - 1:
+            end = i + 1
+            while start < end and text[start].isspace():
+                start += 1
+            stop = end
+            while stop > start and text[stop - 1].isspace():
+                stop -= 1
+            if stop > start:
+                out.append(Sentence(start, stop, text[start:stop]))
+            start = end
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    start: int
+    end: int
+    text: str
+    rank: int
+
+
+def _heading_rank(line: str) -> int | None:
+    if re.match(r"^\s*第[一二三四五六七八九十\d]+[章部分]", line):
+        return 0
+    if re.match(r"^\s*[一二三四五六七八九十]+、", line):
+        return 1
+    if re.match(r"^\s*[（(][一二三四五六七八九十]+[）)]", line):
+        return 2
+    if re.match(r"^\s*\d+[.、．]", line):
+        return 3
+    return None
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Heading lines: numbered (一、 (一) 1.) or short lines without final punctuation.
+
+    A numbered line counts only up to its first sentence end, so "（一）政策体系更加完善。…"
+    is a heading "（一）政策体系更加完善".
+    """
+    out: list[Heading] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        rank = _heading_rank(stripped)
+        if rank is not None:
+            head = re.split(f"[{SENTENCE_END}]", stripped, maxsplit=1)[0]
+            if len(head) <= _HEADING_MAX:
+                start = pos + line.index(stripped[0])
+                out.append(Heading(start, start + len(head), head, rank))
+        pos += len(line) + 1
+    return out

@@ -1,0 +1,635 @@
+"""Read a document: bytes -> decoded ``original`` -> normalised ``text`` with an offset map.
+
+Extraction works on ``text``; ``starts[i]`` and ``ends[i]`` give the range of ``original``
+(the decoded file, in characters) that normalised character ``i`` comes from, so every span
+found in ``text`` can be cited in the file. The steps, each tracked in the map: decode, strip
+HTML, drop pinyin artefacts, traditional -> simplified (OpenCC), unify punctuation.
+
+>>> doc = read_bytes("社區(qū)治理\\r\\n".encode("utf-8"))
+>>> doc.text, doc.script
+('社区治理\\n', 'traditional+pinyin')
+>>> doc.to_original(0, 4)
+(0, 8)
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import os
+import re
+import stat
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+import charset_normalizer
+import opencc
+
+from kg.errors import ReadError, warning_text
+
+__all__ = [
+    "TRADITIONAL_SHARE",
+    "Normalised",
+    "Text",
+    "decode_bytes",
+    "normalise",
+    "normalise_text",
+    "read_bytes",
+    "read_file",
+]
+
+TRADITIONAL_SHARE = 0.02
+"""A text is traditional when OpenCC ``t2s`` changes more than this share of its CJK chars."""
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+
+# --- decoding ----------------------------------------------------------------------------
+_BINARY_MAGIC = (
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office file (.doc/.xls)"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+)
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+)
+# Three UTF-8 encoded CJK characters in a row: never seen by chance in GBK or Big5 text,
+# so a file that is not valid UTF-8 but contains them mixes two encodings.
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3}")
+_PINYIN_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_UNEXPECTED = re.compile(  # characters that Chinese government text rarely contains
+    "[^\t\n\r\f\x20-\x7e\xa0\xa7\xb0\xb1\xb7\xd7\xf7"
+    + _PINYIN_VOWELS
+    + _CJK
+    + "\u2000-\u206f\u2100-\u21ff\u2460-\u24ff\u25a0-\u25ff\u3000-\u303f\u3200-\u32ff"
+    + "\ufe30-\ufe4f\uff00-\uffef]"
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            if kind == "ZIP archive" and b"word/" in data[:65536]:
+                return "Word .docx document, a ZIP archive"
+            if kind == "ZIP archive" and b"xl/" in data[:65536]:
+                return "Excel .xlsx workbook, a ZIP archive"
+            return kind
+    return None
+
+
+def _decode_strict(data: bytes, codec: str) -> tuple[str, int]:
+    """Decode strictly; return the text and the length of a truncated character at the end."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    text = decoder.decode(data, final=False)
+    return text, len(decoder.getstate()[0])
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NUL bytes sit on one side of each byte pair (ASCII chars)."""
+    sample = data[:8192]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 4 * even:
+        return "utf-16-le"
+    if even > 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+@cache
+def _is_common_hanzi(char: str) -> bool:
+    """True for the 3,755 common hanzi of GB 2312 level 1, or a traditional form of one."""
+    for candidate in (char, _char_to_simplified(char)):
+        try:
+            encoded = candidate.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if 0xB0 <= encoded[0] <= 0xD7:
+            return True
+    return False
+
+
+def _looks_chinese(text: str) -> bool:
+    """True when ``text`` reads like Chinese or ASCII text rather than mojibake."""
+    sample = text[:200_000]
+    if len(_UNEXPECTED.findall(sample)) > 0.05 * len(sample):
+        return False
+    counts = Counter(_CJK_CHAR.findall(sample))
+    common = sum(n for char, n in counts.items() if _is_common_hanzi(char))
+    return common + 1 >= 0.8 * (sum(counts.values()) + 1)
+
+
+def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode a file's bytes; return ``(original, encoding, warnings)``.
+
+    Tries, in order: a BOM, NUL-byte patterns of UTF-16, strict UTF-8, strict GB18030 (which
+    covers GBK and GB2312), then charset-normalizer (warning W102). GB18030 and guessed results
+    are kept only if they read like Chinese, so mixed or unknown encodings fail instead of
+    turning into mojibake. A truncated character at the very end is dropped (warning W101).
+
+    Raises:
+        ReadError: E101 empty, E102 binary, E103 encoding unknown or mixed.
+
+    >>> decode_bytes("社区".encode("gbk"))
+    ('社区', 'gb18030', ())
+    >>> try:
+    ...     decode_bytes(b"%PDF-1.7 ...", path="a.pdf")
+    ... except ReadError as error:
+    ...     print(error.code, error.fields["kind"])
+    E102 PDF document
+    """
+    where = "<bytes>" if path is None else path
+    data = bytes(data)
+    if not data:
+        raise ReadError("E101", path=where)
+    kind = _binary_kind(data)
+    if kind is not None:
+        raise ReadError("E102", path=where, kind=kind)
+    bom = next(((b, c, name) for b, c, name in _BOMS if data.startswith(b)), None)
+    if bom is not None:
+        candidates = [(bom[1], bom[2], data[len(bom[0]) :], False)]
+    elif b"\x00" in data:
+        codec = _utf16_by_nuls(data)
+        if codec is None:
+            raise ReadError("E102", path=where, kind="data with NUL bytes, not UTF-16 text")
+        candidates = [(codec, codec, data, True)]
+    elif _UTF8_CJK_RUN.search(data) and not _is_utf8(data):
+        raise ReadError("E103", path=where)
+    else:
+        candidates = [("utf-8", "utf-8", data, False), ("gb18030", "gb18030", data, True)]
+    for codec, name, payload, check in candidates:
+        try:
+            original, dropped = _decode_strict(payload, codec)
+        except UnicodeDecodeError:
+            continue
+        if not original:
+            raise ReadError("E101" if not payload else "E103", path=where)
+        if check and not _looks_chinese(original):
+            continue
+        warnings = (warning_text("W101", path=where, count=dropped),) if dropped else ()
+        return original, name, warnings
+    if bom is None and b"\x00" in data:
+        raise ReadError("E102", path=where, kind="data with NUL bytes, not UTF-16 text")
+    if bom is None:
+        best = charset_normalizer.from_bytes(data).best()
+        guess = "" if best is None else str(best)
+        if best is not None and guess and _looks_chinese(guess):
+            name = codecs.lookup(best.encoding).name
+            return guess, name, (warning_text("W102", path=where, encoding=name),)
+    raise ReadError("E103", path=where)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        _decode_strict(data, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- the offset map ------------------------------------------------------------------------
+def _rewrite(
+    text: str, starts: array, ends: array, edits: Iterable[tuple[int, int, str]]
+) -> tuple[str, array, array]:
+    """Replace ``text[i:j]`` by ``new`` for each sorted, disjoint edit ``(i, j, new)``.
+
+    Each new character maps to the whole source range of ``text[i:j]``; ``new == ""`` deletes.
+    """
+    parts: list[str] = []
+    new_starts, new_ends = array("q"), array("q")
+    position = 0
+    for i, j, new in edits:
+        parts.append(text[position:i])
+        new_starts += starts[position:i]
+        new_ends += ends[position:i]
+        if new:
+            parts.append(new)
+            new_starts += array("q", [starts[i]]) * len(new)
+            new_ends += array("q", [ends[j - 1]]) * len(new)
+        position = j
+    if position == 0:
+        return text, starts, ends
+    parts.append(text[position:])
+    new_starts += starts[position:]
+    new_ends += ends[position:]
+    return "".join(parts), new_starts, new_ends
+
+
+# --- HTML ----------------------------------------------------------------------------------
+_HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|p|div|span|br|a|table|tbody|tr|td|th|li|ul|ol|h[1-6]|script|style"
+    r"|meta|link|title|img|b|i|u|strong|em|font|center|section|article|hr)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_BLOCK = frozenset(
+    "address article aside blockquote body br caption center dd div dl dt fieldset figcaption"
+    " figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table"
+    " tbody tfoot thead tr ul".split()
+)
+_CELL = frozenset({"td", "th"})
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_AMPERSAND_STAND_IN = "\ue000"  # entities are decoded here, not by the parser (see below)
+
+
+def _looks_like_html(text: str) -> bool:
+    """True for a doctype, ``<html>`` or ``<body>`` tag, or at least one tag per 200 chars."""
+    if _HTML_START.search(text[:4096]):
+        return True
+    tags = len(_HTML_TAG.findall(text))
+    return tags >= 2 and tags * 200 >= len(text)
+
+
+class _HtmlEvents(HTMLParser):
+    """Records ``(offset, kind, name)`` for every construct the stdlib parser reports."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.events: list[tuple[int, str, str]] = []
+
+    def _record(self, kind: str, name: str = "") -> None:
+        line, column = self.getpos()
+        self.events.append((self.line_starts[line - 1] + column, kind, name))
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self._record("start", tag)
+
+    def handle_startendtag(self, tag: str, attrs: object) -> None:
+        self._record("empty", tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._record("end", tag)
+
+    def handle_data(self, data: str) -> None:
+        self._record("data")
+
+    def handle_comment(self, data: str) -> None:
+        self._record("other")
+
+    handle_decl = handle_pi = unknown_decl = handle_comment
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # The stdlib version raises AssertionError on `<![foo ...]>`; skip any such section.
+        end = self.rawdata.find("]>", i + 3)
+        if end >= 0 and report:
+            self.unknown_decl(self.rawdata[i + 3 : end])
+        return end if end < 0 else end + 2
+
+
+def _strip_html(source: str) -> tuple[str, array, array]:
+    """Text of an HTML page: tags removed, skipped elements dropped, entities decoded.
+
+    Block tags become newlines, table cells spaces; whitespace runs collapse to one newline
+    (if they hold one) or one space, and are dropped at both ends of the page.
+    """
+    # The parser sees `&` replaced (same length, so offsets hold): its own entity handling
+    # depends on where its buffer ends; entities are decoded below from the source instead.
+    parser = _HtmlEvents(source)
+    parser.feed(source.replace("&", _AMPERSAND_STAND_IN))
+    parser.close()
+    events = parser.events
+    if not events:
+        return "", array("q"), array("q")
+    bounds = [offset for offset, _, _ in events[1:]] + [len(source)]
+    parts: list[str] = []
+    starts, ends = array("q"), array("q")
+    depth = 0  # open elements whose content is dropped
+    for (offset, kind, name), bound in zip(events, bounds, strict=True):
+        if kind in ("start", "empty") and name == "body":
+            depth = 0  # <body> ends a <head> that was never closed
+        if kind == "start" and name in _SKIPPED:
+            depth += 1
+        elif kind == "end" and name in _SKIPPED and depth:
+            depth -= 1
+        elif depth == 0 and kind == "data":
+            position = offset
+            for entity in _ENTITY.finditer(source, offset, bound):
+                parts.append(source[position : entity.start()])
+                starts.extend(range(position, entity.start()))
+                ends.extend(range(position + 1, entity.start() + 1))
+                decoded = html.unescape(entity.group())
+                parts.append(decoded)
+                starts.extend([entity.start()] * len(decoded))
+                ends.extend([entity.end()] * len(decoded))
+                position = entity.end()
+            parts.append(source[position:bound])
+            starts.extend(range(position, bound))
+            ends.extend(range(position + 1, bound + 1))
+        elif depth == 0 and kind != "other" and (name in _BLOCK or name in _CELL):
+            parts.append("\n" if name in _BLOCK else " ")
+            starts.append(offset)
+            ends.append(bound)
+    text = "".join(parts)
+    edits = []
+    for run in _HTML_SPACE.finditer(text):
+        if run.start() == 0 or run.end() == len(text):
+            edits.append((run.start(), run.end(), ""))
+        elif run.group() not in ("\n", " "):
+            edits.append((run.start(), run.end(), "\n" if "\n" in run.group() else " "))
+    return _rewrite(text, starts, ends, edits)
+
+
+# --- pinyin artefacts ----------------------------------------------------------------------
+_PINYIN_GROUP = re.compile(f"(?<=[{_CJK}])[(（]([a-z{_PINYIN_VOWELS}]{{1,6}})[)）]")
+_TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")
+_FINALS = (
+    "a ai an ang ao e ei en eng er i ia ian iang iao ie in ing iong iu o ong ou"
+    " u ua uai uan uang ue ui un uo ü üan üe ün"
+).split()
+_SYLLABLE = re.compile(
+    "(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?(?:" + "|".join(sorted(_FINALS, key=len, reverse=True)) + ")"
+)
+
+
+def _is_toned_syllable(letters: str) -> bool:
+    """True for one pinyin syllable with a tone mark, such as ``qū`` or ``xiāng``."""
+    plain = letters.translate(_TONE_MARKS)
+    return plain != letters and _SYLLABLE.fullmatch(plain) is not None
+
+
+# --- traditional -> simplified -------------------------------------------------------------
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _char_to_simplified(char: str) -> str:
+    return _converter().convert(char)
+
+
+def _looks_traditional(text: str) -> bool:
+    counts = Counter(_CJK_CHAR.findall(text))
+    changed = sum(n for char, n in counts.items() if _char_to_simplified(char) != char)
+    return changed > TRADITIONAL_SHARE * sum(counts.values())
+
+
+def _phrase_unit(run: str, converted: str, k: int) -> tuple[int, int]:
+    """The smallest window around ``run[k]`` that OpenCC converts as in the whole run."""
+    for size in range(2, 9):
+        for a in range(max(0, k - size + 1), min(k, len(run) - size) + 1):
+            if _converter().convert(run[a : a + size]) == converted[a : a + size]:
+                return a, a + size
+    return 0, len(run)
+
+
+def _to_simplified(text: str, starts: array, ends: array) -> tuple[str, array, array]:
+    """Convert runs of CJK chars with OpenCC ``t2s``.
+
+    OpenCC converts phrase-wise (``計畫`` -> ``计划``, but ``畫`` alone -> ``画``). Where its
+    output differs from converting char by char, the phrase becomes one unit of the map:
+    each of its output chars maps to the whole phrase, so no span can cut it silently.
+    """
+    edits: list[tuple[int, int, str]] = []
+    for match in _CJK_RUN.finditer(text):
+        run, base = match.group(), match.start()
+        by_char = "".join(map(_char_to_simplified, run))
+        converted = _converter().convert(run)
+        if len(converted) != len(run) or len(by_char) != len(run):
+            converted = by_char  # never seen with t2s; keeps one source char per output
+        units: list[tuple[int, int]] = []
+        for k in range(len(run)):
+            if converted[k] != by_char[k] and not (units and k < units[-1][1]):
+                a, b = _phrase_unit(run, converted, k)
+                while units and a < units[-1][1]:
+                    a, b = min(a, units[-1][0]), max(b, units.pop()[1])
+                units.append((a, b))
+        covered = 0
+        for a, b in [*units, (len(run), len(run))]:
+            for k in range(covered, a):
+                if converted[k] != run[k]:
+                    edits.append((base + k, base + k + 1, converted[k]))
+            if a < b:
+                edits.append((base + a, base + b, converted[a:b]))
+            covered = b
+    return _rewrite(text, starts, ends, edits)
+
+
+# --- punctuation ---------------------------------------------------------------------------
+_PUNCTUATION: dict[str, str] = {
+    **{chr(0xFF10 + k): chr(0x30 + k) for k in range(10)},
+    **{chr(0xFF21 + k): chr(0x41 + k) for k in range(26)},
+    **{chr(0xFF41 + k): chr(0x61 + k) for k in range(26)},
+    **dict(zip("＋－／（）［］％．「」『』", "+-/()[]%.“”‘’", strict=True)),
+    **dict.fromkeys("\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007", " "),
+    **dict.fromkeys("\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys("\u200b\u2060\ufeff", ""),  # zero-width junk of web pages
+}
+_PUNCTUATION_CHAR = re.compile("[\r" + "".join(_PUNCTUATION) + "]")
+
+
+def _unify_punctuation(text: str, starts: array, ends: array) -> tuple[str, array, array]:
+    edits = []
+    for match in _PUNCTUATION_CHAR.finditer(text):
+        char, k = match.group(), match.start()
+        if char == "\r":  # CRLF -> LF deletes the CR; a lone CR becomes LF
+            edits.append((k, k + 1, "" if text.startswith("\n", k + 1) else "\n"))
+        else:
+            edits.append((k, k + 1, _PUNCTUATION[char]))
+    return _rewrite(text, starts, ends, edits)
+
+
+# --- the pipeline --------------------------------------------------------------------------
+class Normalised(NamedTuple):
+    """What :func:`normalise` makes of a string; ``starts``/``ends`` index that string."""
+
+    text: str
+    starts: array
+    ends: array
+    format: str
+    script: str
+
+
+def normalise(
+    original: str, *, html: bool | None = None, traditional: bool | None = None
+) -> Normalised:
+    """Normalise decoded text and map each output char back to ``original``.
+
+    ``html`` and ``traditional`` are detected when ``None``: HTML by a doctype, ``<html>`` or
+    ``<body>`` tag or a density of tags; traditional script when OpenCC changes more than
+    :data:`TRADITIONAL_SHARE` of the CJK characters. Simplified text is never converted.
+
+    >>> n = normalise("<p>社區(qū)</p><p>治理&amp;服務</p>")
+    >>> n.text, n.format, n.script
+    ('社区\\n治理&服务', 'html', 'traditional+pinyin')
+    >>> n.starts[5], n.ends[5]  # `&` comes from `&amp;`
+    (18, 23)
+    """
+    is_html = _looks_like_html(original) if html is None else html
+    if is_html:
+        text, starts, ends = _strip_html(original)
+    else:
+        text = original
+        starts, ends = array("q", range(len(text))), array("q", range(1, len(text) + 1))
+    edits = [
+        (m.start(), m.end(), "")
+        for m in _PINYIN_GROUP.finditer(text)
+        if _is_toned_syllable(m.group(1))
+    ]
+    text, starts, ends = _rewrite(text, starts, ends, edits)
+    convert = _looks_traditional(text) if traditional is None else traditional
+    if convert:
+        text, starts, ends = _to_simplified(text, starts, ends)
+    text, starts, ends = _unify_punctuation(text, starts, ends)
+    script = (
+        "traditional+pinyin" if convert and edits else "traditional" if convert else "simplified"
+    )
+    return Normalised(text, starts, ends, "html" if is_html else "text", script)
+
+
+def normalise_text(s: str, *, html: bool | None = None, traditional: bool | None = None) -> str:
+    """Just the normalised string of :func:`normalise`.
+
+    >>> normalise_text("街道吹哨、部門報到（試行）\\u3000ＡＢ")
+    '街道吹哨、部门报到(试行) AB'
+    """
+    return normalise(s, html=html, traditional=traditional).text
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Text:
+    """A read document: the decoded file, the normalised text and the map between them.
+
+    ``starts[i]``/``ends[i]`` is the range of ``original`` that ``text[i]`` comes from.
+    Characters that were dropped (tags, pinyin artefacts, CR of CRLF) belong to no char.
+    An OpenCC phrase or an HTML entity is one unit: all its chars share one range.
+    """
+
+    path: str | None
+    original: str
+    text: str
+    starts: array
+    ends: array
+    encoding: str
+    format: str
+    script: str
+    warnings: tuple[str, ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the span ``text[start:end]`` to a span of ``original``.
+
+        Raises:
+            ValueError: the span is not inside ``text``.
+
+        >>> doc = read_bytes("<p>社區(qū)&amp;養(yǎng)老</p>".encode())
+        >>> doc.text, doc.to_original(0, 2), doc.to_original(2, 3)
+        ('社区&养老', (3, 5), (9, 14))
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) is outside a text of {len(self.text)} chars")
+        if start == end:
+            point = self.starts[start] if start < len(self.text) else len(self.original)
+            return point, point
+        return self.starts[start], self.ends[end - 1]
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.original, self.encoding))
+
+    def __repr__(self) -> str:
+        return (
+            f"Text(path={self.path!r}, encoding={self.encoding!r}, format={self.format!r},"
+            f" script={self.script!r}, chars={len(self.text)}, warnings={len(self.warnings)})"
+        )
+
+
+def read_bytes(data: bytes, *, path: str | None = None, html: bool | None = None) -> Text:
+    """Decode and normalise a document's bytes.
+
+    ``html=None`` treats ``.htm``/``.html`` paths as HTML and detects it otherwise.
+
+    Raises:
+        ReadError: see :func:`decode_bytes`.
+
+    >>> read_bytes(codecs.BOM_UTF16_LE + "社区治理".encode("utf-16-le"))
+    Text(path=None, encoding='utf-16-le', format='text', script='simplified', chars=4, warnings=0)
+    """
+    original, encoding, warnings = decode_bytes(data, path=path)
+    if html is None and path is not None and path.lower().endswith((".htm", ".html")):
+        html = True
+    parts = normalise(original, html=html)
+    return Text(
+        path,
+        original,
+        parts.text,
+        parts.starts,
+        parts.ends,
+        encoding,
+        parts.format,
+        parts.script,
+        warnings,
+    )
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def read_file(
+    path: str | os.PathLike[str], *, max_bytes: int = 20_000_000, html: bool | None = None
+) -> Text:
+    """Read a document from disk; the size is checked before anything is read.
+
+    Raises:
+        ReadError: E100 cannot open, E104 too large, E105 not a regular file, and the
+            errors of :func:`decode_bytes`.
+
+    >>> try:
+    ...     read_file("/no/such/file.txt")
+    ... except ReadError as error:
+    ...     print(error)
+    E100 /no/such/file.txt: cannot open the file (no such file; check the path)
+    """
+    name = os.fsdecode(os.fspath(path))
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        if os.path.islink(name):
+            reason = f"broken symbolic link to {os.readlink(name)!r}; fix or remove the link"
+            raise ReadError("E105", path=name, reason=reason) from None
+        raise ReadError("E100", path=name, reason="no such file; check the path") from None
+    except OSError as error:
+        raise ReadError("E100", path=name, reason=_os_reason(error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError("E105", path=name, reason="it is a directory; read the files inside it")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((k for test, k in _FILE_KINDS if test(info.st_mode)), "special file")
+        raise ReadError("E105", path=name, reason=f"it is a {kind}; save the text to a file")
+    if info.st_size > max_bytes:
+        raise ReadError("E104", path=name, size=info.st_size, limit=max_bytes)
+    try:
+        with open(name, "rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError as error:
+        raise ReadError("E100", path=name, reason=_os_reason(error)) from None
+    if len(data) > max_bytes:  # the file grew after it was measured
+        raise ReadError("E104", path=name, size=len(data), limit=max_bytes)
+    return read_bytes(data, path=name, html=html)
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied; make the file and its folders readable, e.g. chmod a+r"
+    return f"{error.strerror or error}; check the path"

@@ -1,0 +1,268 @@
+"""Vocabularies from ``ontology/*.ttl``: regions, mechanisms, organ types and cue words.
+
+The Turtle files are the only source of these words; this module turns them into lookup
+tables for the extractor and a closed namespace for the code, so a typo in a term fails
+loudly instead of minting a new one.
+
+>>> vocab = load_vocabulary()
+>>> vocab.regions["330723"].name, vocab.regions["330723"].province
+('武义县', '330000')
+>>> CGKG.Adoption
+rdflib.term.URIRef('https://w3id.org/cgkg/ontology#Adoption')
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import ClosedNamespace, Namespace
+
+from kg.errors import OntologyError
+
+__all__ = [
+    "BASE",
+    "CGKG",
+    "SKOS",
+    "RegionEntry",
+    "MechanismEntry",
+    "OrganEntry",
+    "Vocabulary",
+    "ontology_dir",
+    "ontology_files",
+    "load_vocabulary",
+]
+
+BASE = "https://w3id.org/cgkg/"
+_CGKG_URI = BASE + "ontology#"
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+LEVEL_NOTATIONS = {
+    "NationalLevel": "national",
+    "ProvinceLevel": "province",
+    "CityLevel": "city",
+    "CountyLevel": "county",
+    "CommunityLevel": "community",
+}
+
+
+def ontology_dir() -> Path:
+    """The folder of the ontology files: ``$CGKG_ONTOLOGY``, the source tree, or the package."""
+    env = os.environ.get("CGKG_ONTOLOGY")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "ontology", here / "ontology_data"):
+        if (candidate / "cgkg.ttl").exists():
+            return candidate
+    raise OntologyError("E401", path=here.parent / "ontology", reason="folder not found")
+
+
+def ontology_files(directory: Path | None = None) -> list[Path]:
+    """Every ``*.ttl`` of the ontology except ``shapes.ttl`` (shapes validate, they are no data)."""
+    directory = directory or ontology_dir()
+    return sorted(p for p in directory.glob("*.ttl") if p.name != "shapes.ttl")
+
+
+def _cgkg_terms(directory: Path) -> list[str]:
+    terms = set()
+    for quad in _parse(directory / "cgkg.ttl"):
+        value = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
+        if value.startswith(_CGKG_URI):
+            terms.add(value[len(_CGKG_URI) :])
+    return sorted(terms)
+
+
+def _parse(path: Path) -> list[ox.Quad]:
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise OntologyError("E401", path=path, reason=exc) from exc
+
+
+CGKG = ClosedNamespace(_CGKG_URI, _cgkg_terms(ontology_dir()))
+
+
+@dataclass(frozen=True, slots=True)
+class RegionEntry:
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+    province: str | None = None
+    short_names: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    english: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismEntry:
+    slug: str
+    label: str
+    label_hant: str | None = None
+    label_en: str | None = None
+    alt_labels: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OrganEntry:
+    slug: str
+    label: str
+    surfaces: tuple[str, ...]
+    system: str
+    levels: tuple[str, ...]
+    template: str
+    alt_templates: tuple[str, ...] = ()
+
+    def full_name(self, region_name: str | None) -> str:
+        """The official name of this organ in a region (``{region}`` filled in)."""
+        return self.template.replace("{region}", region_name or "")
+
+    def alt_names(self, region_name: str | None) -> tuple[str, ...]:
+        return tuple(t.replace("{region}", region_name or "") for t in self.alt_templates)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All lookup tables the extractor needs, built once from the ontology files."""
+
+    regions: dict[str, RegionEntry]
+    mechanisms: dict[str, MechanismEntry]
+    organs: dict[str, OrganEntry]
+    generic_agencies: tuple[str, ...]
+    cues: dict[str, tuple[str, ...]]
+    region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    mechanism_labels: dict[str, str] = field(default_factory=dict)
+
+    def cue(self, name: str) -> tuple[str, ...]:
+        """Words or patterns of cue set ``name`` (``cue:<name>`` in ``cues.ttl``).
+
+        Raises:
+            OntologyError: no such cue set, so a typo in code fails loudly.
+        """
+        try:
+            return self.cues[name]
+        except KeyError:
+            raise OntologyError("E402", term=name, namespace=BASE + "cue/") from None
+
+    def chain(self, code: str) -> list[RegionEntry]:
+        """The region and its ancestors, lowest first."""
+        out = []
+        entry = self.regions.get(code)
+        while entry is not None:
+            out.append(entry)
+            entry = self.regions.get(entry.parent) if entry.parent else None
+        return out
+
+
+def _local(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(directory: str | None = None) -> Vocabulary:
+    """Read every vocabulary file of the ontology into lookup tables (cached).
+
+    Raises:
+        OntologyError: a file is missing or cannot be parsed.
+    """
+    folder = Path(directory) if directory else ontology_dir()
+    props: dict[str, dict[str, list[tuple[str, str | None]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for path in ontology_files(folder):
+        for quad in _parse(path):
+            subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else None
+            if subject is None:
+                continue
+            obj = quad.object
+            lang = obj.language if isinstance(obj, ox.Literal) else None
+            props[subject][quad.predicate.value].append((obj.value, lang))
+    return _tables(props)
+
+
+def _values(p: dict, prop: str, lang: str | None = "*") -> list[str]:
+    # language tags are case-insensitive; pyoxigraph reports them in lower case
+    want = lang.lower() if lang and lang != "*" else lang
+    return [v for v, lg in p.get(prop, []) if want == "*" or (lg or None) == want]
+
+
+def _first(p: dict, prop: str, lang: str | None = "*") -> str | None:
+    vals = _values(p, prop, lang)
+    return vals[0] if vals else None
+
+
+def _tables(props: dict) -> Vocabulary:
+    skos, cg = str(SKOS), _CGKG_URI
+    regions, mechanisms, organs, cues = {}, {}, {}, {}
+    generic: list[str] = []
+    for iri, p in props.items():
+        types = {_local(t) for t in _values(p, _RDF_TYPE)}
+        if "Region" in types:
+            code = _first(p, cg + "code") or _local(iri)
+            level_iri = _first(p, cg + "level") or ""
+            regions[code] = RegionEntry(
+                code=code,
+                name=_first(p, skos + "prefLabel", "zh-Hans") or code,
+                level=LEVEL_NOTATIONS.get(_local(level_iri), "national"),
+                parent=_local(_first(p, cg + "partOf") or "") or None,
+                province=_local(_first(p, cg + "province") or "") or None,
+                short_names=tuple(sorted(_values(p, cg + "shortName"))),
+                abbreviations=tuple(sorted(_values(p, cg + "abbreviation"))),
+                english=_first(p, skos + "prefLabel", "en"),
+            )
+        elif "Mechanism" in types:
+            slug = _local(iri)
+            mechanisms[slug] = MechanismEntry(
+                slug=slug,
+                label=_first(p, skos + "prefLabel", "zh-Hans") or slug,
+                label_hant=_first(p, skos + "prefLabel", "zh-Hant"),
+                label_en=_first(p, skos + "prefLabel", "en"),
+                alt_labels=tuple(sorted(_values(p, skos + "altLabel", "zh-Hans"))),
+                components=tuple(_values(p, cg + "component")),
+                related=tuple(sorted(_local(r) for r in _values(p, skos + "related"))),
+            )
+        elif "OrganType" in types:
+            slug = _local(iri)
+            organs[slug] = OrganEntry(
+                slug=slug,
+                label=_first(p, skos + "prefLabel", "zh-Hans") or slug,
+                surfaces=tuple(sorted(set(_values(p, cg + "surface")), key=lambda s: (-len(s), s))),
+                system=_local(_first(p, cg + "system") or ""),
+                levels=tuple(
+                    sorted(LEVEL_NOTATIONS.get(_local(v), v) for v in _values(p, cg + "appliesToLevel"))
+                ),
+                template=_first(p, cg + "nameTemplate") or "",
+                alt_templates=tuple(sorted(_values(p, cg + "altNameTemplate"))),
+            )
+        if "CueSet" in types or _values(p, cg + "genericAgencyTerm"):
+            words = _values(p, cg + "word") + _values(p, cg + "headingCue") + _values(p, cg + "pattern")
+            if iri.startswith(BASE + "cue/"):
+                cues[_local(iri)] = tuple(words)
+            generic.extend(_values(p, cg + "genericAgencyTerm"))
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for code, entry in regions.items():
+        by_name[entry.name].append(code)
+    labels: dict[str, str] = {}
+    for slug, entry in sorted(mechanisms.items()):
+        for label in (entry.label, *entry.alt_labels):
+            labels.setdefault(label, slug)
+    return Vocabulary(
+        regions=regions,
+        mechanisms=mechanisms,
+        organs=organs,
+        generic_agencies=tuple(sorted(set(generic), key=lambda s: (-len(s), s))),
+        cues=cues,
+        region_names={k: tuple(sorted(v)) for k, v in by_name.items()},
+        mechanism_labels=labels,
+    )
