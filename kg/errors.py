@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     # --- extract (E2xx) --------------------------------------------------------------
     "E201": "pipeline config {path} is invalid: {reason}",
     "E202": "component {name!r} could not load its patterns from {path}: {reason}",
+    "E203": "{path}: extraction failed ({reason}); the document was skipped, please report it",
     # --- record (E3xx) ---------------------------------------------------------------
     "E301": "record {id!r} is invalid: {reason}",
     "E302": "record schema version {found} is not supported (expected {expected})",
@@ -56,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "E603": "gold file {path} cannot be read: {reason}",
     "E604": "unknown output format {fmt!r}; choose one of: {known}",
     "E605": "nothing was built: all {count} documents failed (see the messages above); the previous graph was kept",
+    "E606": "{path}: another document already has the id {id!r}; rename one of them",
     # --- show (E7xx) -----------------------------------------------------------------
     "E701": "cannot draw the plot: {reason}",
     # --- warnings (Wxxx) -------------------------------------------------------------
@@ -63,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "W102": "{path}: decoded as {encoding} with low confidence; check the text",
     "W201": "{path}: no date found in the document",
     "W202": "{path}: no jurisdiction found in the document",
+    "W601": "{path}: same bytes as {other}; built once",
 }
 
 

@@ -51,18 +51,15 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 
 # --- decoding ----------------------------------------------------------------------------
-_BINARY_MAGIC = (
-    (b"%PDF-", "PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office file (.doc/.xls)"),
-    (b"Rar!\x1a\x07", "RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-)
+_BINARY_MAGIC = {
+    b"%PDF-": "PDF document",
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "old Microsoft Office file (.doc/.xls)",
+}
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
@@ -84,42 +81,18 @@ _UNEXPECTED = re.compile(  # characters that Chinese government text rarely cont
 
 
 def _binary_kind(data: bytes) -> str | None:
-    for magic, kind in _BINARY_MAGIC:
-        if data.startswith(magic):
-            if kind == "ZIP archive" and b"word/" in data[:65536]:
-                return "Word .docx document, a ZIP archive"
-            if kind == "ZIP archive" and b"xl/" in data[:65536]:
-                return "Excel .xlsx workbook, a ZIP archive"
-            return kind
-    return None
-
-
-def _decode_strict(data: bytes, codec: str) -> tuple[str, int]:
-    """Decode strictly; return the text and the length of a truncated character at the end."""
-    decoder = codecs.getincrementaldecoder(codec)()
-    text = decoder.decode(data, final=False)
-    return text, len(decoder.getstate()[0])
-
-
-def _utf16_by_nuls(data: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when NUL bytes sit on one side of each byte pair (ASCII chars)."""
-    sample = data[:8192]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > 4 * even:
-        return "utf-16-le"
-    if even > 4 * odd:
-        return "utf-16-be"
-    return None
+    kind = next((k for magic, k in _BINARY_MAGIC.items() if data.startswith(magic)), None)
+    for folder, office in ((b"word/", "Word .docx document"), (b"xl/", "Excel .xlsx workbook")):
+        if kind == "ZIP archive" and folder in data[:65536]:
+            return f"{office}, a ZIP archive"
+    return kind
 
 
 @cache
 def _is_common_hanzi(char: str) -> bool:
     """True for the 3,755 common hanzi of GB 2312 level 1, or a traditional form of one."""
     for candidate in (char, _char_to_simplified(char)):
-        try:
-            encoded = candidate.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
+        encoded = candidate.encode("gb2312", errors="replace")
         if 0xB0 <= encoded[0] <= 0xD7:
             return True
     return False
@@ -128,7 +101,7 @@ def _is_common_hanzi(char: str) -> bool:
 def _looks_chinese(text: str) -> bool:
     """True when ``text`` reads like Chinese or ASCII text rather than mojibake."""
     sample = text[:200_000]
-    if len(_UNEXPECTED.findall(sample)) > 0.05 * len(sample):
+    if not sample or len(_UNEXPECTED.findall(sample)) > 0.05 * len(sample):
         return False
     counts = Counter(_CJK_CHAR.findall(sample))
     common = sum(n for char, n in counts.items() if _is_common_hanzi(char))
@@ -138,10 +111,10 @@ def _looks_chinese(text: str) -> bool:
 def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, str, tuple[str, ...]]:
     """Decode a file's bytes; return ``(original, encoding, warnings)``.
 
-    Tries, in order: a BOM, NUL-byte patterns of UTF-16, strict UTF-8, strict GB18030 (which
-    covers GBK and GB2312), then charset-normalizer (warning W102). GB18030 and guessed results
-    are kept only if they read like Chinese, so mixed or unknown encodings fail instead of
-    turning into mojibake. A truncated character at the very end is dropped (warning W101).
+    Tries, in order: a BOM, UTF-16 told by its NUL bytes, strict UTF-8, strict GB18030 (which
+    covers GBK and GB2312), then charset-normalizer (warning W102). All but BOM and UTF-8
+    results are kept only if they read like Chinese, so mixed or unknown encodings fail
+    instead of turning into mojibake. A truncated character at the very end is dropped (W101).
 
     Raises:
         ReadError: E101 empty, E102 binary, E103 encoding unknown or mixed.
@@ -158,49 +131,39 @@ def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, str, tup
     data = bytes(data)
     if not data:
         raise ReadError("E101", path=where)
-    kind = _binary_kind(data)
-    if kind is not None:
+    if kind := _binary_kind(data):
         raise ReadError("E102", path=where, kind=kind)
-    bom = next(((b, c, name) for b, c, name in _BOMS if data.startswith(b)), None)
+    bom = next((entry for entry in _BOMS if data.startswith(entry[0])), None)
     if bom is not None:
-        candidates = [(bom[1], bom[2], data[len(bom[0]) :], False)]
-    elif b"\x00" in data:
-        codec = _utf16_by_nuls(data)
-        if codec is None:
-            raise ReadError("E102", path=where, kind="data with NUL bytes, not UTF-16 text")
-        candidates = [(codec, codec, data, True)]
-    elif _UTF8_CJK_RUN.search(data) and not _is_utf8(data):
-        raise ReadError("E103", path=where)
+        attempts = [(bom[1], bom[2], data[len(bom[0]) :])]
+    elif b"\x00" in data:  # ASCII in UTF-16 has a NUL in every other byte
+        sample = data[:8192]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        codec = "utf-16-le" if odd > 4 * even else "utf-16-be" if even > 4 * odd else None
+        attempts = [(codec, codec, data)] if codec else []
     else:
-        candidates = [("utf-8", "utf-8", data, False), ("gb18030", "gb18030", data, True)]
-    for codec, name, payload, check in candidates:
+        attempts = [("utf-8", "utf-8", data), ("gb18030", "gb18030", data)]
+    for codec, name, payload in attempts:
+        if codec == "gb18030" and _UTF8_CJK_RUN.search(data):
+            raise ReadError("E103", path=where)  # not UTF-8, yet it holds UTF-8 text
+        decoder = codecs.getincrementaldecoder(codec)()
         try:
-            original, dropped = _decode_strict(payload, codec)
+            original = decoder.decode(payload, final=False)
         except UnicodeDecodeError:
             continue
         if not original:
-            raise ReadError("E101" if not payload else "E103", path=where)
-        if check and not _looks_chinese(original):
+            raise ReadError("E103" if payload else "E101", path=where)
+        if bom is None and codec != "utf-8" and not _looks_chinese(original):
             continue
-        warnings = (warning_text("W101", path=where, count=dropped),) if dropped else ()
-        return original, name, warnings
+        dropped = len(decoder.getstate()[0])  # bytes of a truncated last character
+        return original, name, (warning_text("W101", path=where, count=dropped),) * bool(dropped)
     if bom is None and b"\x00" in data:
         raise ReadError("E102", path=where, kind="data with NUL bytes, not UTF-16 text")
-    if bom is None:
-        best = charset_normalizer.from_bytes(data).best()
-        guess = "" if best is None else str(best)
-        if best is not None and guess and _looks_chinese(guess):
-            name = codecs.lookup(best.encoding).name
-            return guess, name, (warning_text("W102", path=where, encoding=name),)
+    best = None if bom else charset_normalizer.from_bytes(data).best()
+    if best is not None and _looks_chinese(guess := str(best)):
+        name = codecs.lookup(best.encoding).name
+        return guess, name, (warning_text("W102", path=where, encoding=name),)
     raise ReadError("E103", path=where)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        _decode_strict(data, "utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # --- the offset map ------------------------------------------------------------------------
@@ -247,7 +210,6 @@ _BLOCK = frozenset(
 _CELL = frozenset({"td", "th"})
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-_AMPERSAND_STAND_IN = "\ue000"  # entities are decoded here, not by the parser (see below)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -259,16 +221,16 @@ def _looks_like_html(text: str) -> bool:
 
 
 class _HtmlEvents(HTMLParser):
-    """Records ``(offset, kind, name)`` for every construct the stdlib parser reports."""
+    """Collects ``(offset, kind, tag or data)`` of tags and text; offsets index the source."""
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.events: list[tuple[int, str, str]] = []
 
-    def _record(self, kind: str, name: str = "") -> None:
+    def _record(self, kind: str, value: str) -> None:
         line, column = self.getpos()
-        self.events.append((self.line_starts[line - 1] + column, kind, name))
+        self.events.append((self.line_starts[line - 1] + column, kind, value))
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
         self._record("start", tag)
@@ -280,18 +242,11 @@ class _HtmlEvents(HTMLParser):
         self._record("end", tag)
 
     def handle_data(self, data: str) -> None:
-        self._record("data")
-
-    def handle_comment(self, data: str) -> None:
-        self._record("other")
-
-    handle_decl = handle_pi = unknown_decl = handle_comment
+        self._record("data", data)
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         # The stdlib version raises AssertionError on `<![foo ...]>`; skip any such section.
         end = self.rawdata.find("]>", i + 3)
-        if end >= 0 and report:
-            self.unknown_decl(self.rawdata[i + 3 : end])
         return end if end < 0 else end + 2
 
 
@@ -301,50 +256,39 @@ def _strip_html(source: str) -> tuple[str, array, array]:
     Block tags become newlines, table cells spaces; whitespace runs collapse to one newline
     (if they hold one) or one space, and are dropped at both ends of the page.
     """
-    # The parser sees `&` replaced (same length, so offsets hold): its own entity handling
-    # depends on where its buffer ends; entities are decoded below from the source instead.
+    # The parser's own handling of `&` depends on where its buffer ends, so it sees `&`
+    # replaced (same length: offsets hold) and entities are decoded afterwards.
     parser = _HtmlEvents(source)
-    parser.feed(source.replace("&", _AMPERSAND_STAND_IN))
+    parser.feed(source.replace("&", "\ue000"))
     parser.close()
-    events = parser.events
-    if not events:
-        return "", array("q"), array("q")
-    bounds = [offset for offset, _, _ in events[1:]] + [len(source)]
     parts: list[str] = []
     starts, ends = array("q"), array("q")
     depth = 0  # open elements whose content is dropped
-    for (offset, kind, name), bound in zip(events, bounds, strict=True):
-        if kind in ("start", "empty") and name == "body":
+    for index, (offset, kind, value) in enumerate(parser.events):
+        if kind == "data" and depth == 0:
+            parts.append(source[offset : offset + len(value)])
+            starts.extend(range(offset, offset + len(value)))
+            ends.extend(range(offset + 1, offset + len(value) + 1))
+        elif kind != "data" and value == "body":
             depth = 0  # <body> ends a <head> that was never closed
-        if kind == "start" and name in _SKIPPED:
+        elif kind == "start" and value in _SKIPPED:
             depth += 1
-        elif kind == "end" and name in _SKIPPED and depth:
-            depth -= 1
-        elif depth == 0 and kind == "data":
-            position = offset
-            for entity in _ENTITY.finditer(source, offset, bound):
-                parts.append(source[position : entity.start()])
-                starts.extend(range(position, entity.start()))
-                ends.extend(range(position + 1, entity.start() + 1))
-                decoded = html.unescape(entity.group())
-                parts.append(decoded)
-                starts.extend([entity.start()] * len(decoded))
-                ends.extend([entity.end()] * len(decoded))
-                position = entity.end()
-            parts.append(source[position:bound])
-            starts.extend(range(position, bound))
-            ends.extend(range(position + 1, bound + 1))
-        elif depth == 0 and kind != "other" and (name in _BLOCK or name in _CELL):
-            parts.append("\n" if name in _BLOCK else " ")
+        elif kind == "end" and value in _SKIPPED:
+            depth = max(0, depth - 1)
+        elif kind != "data" and depth == 0 and (value in _BLOCK or value in _CELL):
+            following = parser.events[index + 1 : index + 2]
+            parts.append("\n" if value in _BLOCK else " ")
             starts.append(offset)
-            ends.append(bound)
+            ends.append(following[0][0] if following else len(source))
     text = "".join(parts)
-    edits = []
-    for run in _HTML_SPACE.finditer(text):
-        if run.start() == 0 or run.end() == len(text):
-            edits.append((run.start(), run.end(), ""))
-        elif run.group() not in ("\n", " "):
-            edits.append((run.start(), run.end(), "\n" if "\n" in run.group() else " "))
+    edits = [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    text, starts, ends = _rewrite(text, starts, ends, edits)
+    edits = [
+        (m.start(), m.end(), "\n" if "\n" in m.group() else " ")
+        if 0 < m.start() and m.end() < len(text)
+        else (m.start(), m.end(), "")
+        for m in _HTML_SPACE.finditer(text)
+    ]
     return _rewrite(text, starts, ends, edits)
 
 
@@ -566,25 +510,7 @@ def read_bytes(data: bytes, *, path: str | None = None, html: bool | None = None
     if html is None and path is not None and path.lower().endswith((".htm", ".html")):
         html = True
     parts = normalise(original, html=html)
-    return Text(
-        path,
-        original,
-        parts.text,
-        parts.starts,
-        parts.ends,
-        encoding,
-        parts.format,
-        parts.script,
-        warnings,
-    )
-
-
-_FILE_KINDS = (
-    (stat.S_ISFIFO, "named pipe (FIFO)"),
-    (stat.S_ISSOCK, "socket"),
-    (stat.S_ISCHR, "character device"),
-    (stat.S_ISBLK, "block device"),
-)
+    return Text(path, original, *parts[:3], encoding, parts.format, parts.script, warnings)
 
 
 def read_file(
@@ -603,33 +529,28 @@ def read_file(
     E100 /no/such/file.txt: cannot open the file (no such file; check the path)
     """
     name = os.fsdecode(os.fspath(path))
+    data = b""
     try:
-        info = os.stat(name)
+        info = os.stat(name)  # follows links; never opens a FIFO, which could block
+        if stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes:
+            with open(name, "rb") as file:
+                data = file.read(max_bytes + 1)
     except FileNotFoundError:
-        if os.path.islink(name):
-            reason = f"broken symbolic link to {os.readlink(name)!r}; fix or remove the link"
-            raise ReadError("E105", path=name, reason=reason) from None
-        raise ReadError("E100", path=name, reason="no such file; check the path") from None
+        if not os.path.islink(name):
+            raise ReadError("E100", path=name, reason="no such file; check the path") from None
+        reason = f"broken symbolic link to {os.readlink(name)!r}; fix or remove the link"
+        raise ReadError("E105", path=name, reason=reason) from None
+    except PermissionError:
+        reason = "permission denied; make the file and its folders readable, e.g. chmod a+r"
+        raise ReadError("E100", path=name, reason=reason) from None
     except OSError as error:
-        raise ReadError("E100", path=name, reason=_os_reason(error)) from None
+        reason = f"{error.strerror or error}; check the path"
+        raise ReadError("E100", path=name, reason=reason) from None
     if stat.S_ISDIR(info.st_mode):
         raise ReadError("E105", path=name, reason="it is a directory; read the files inside it")
     if not stat.S_ISREG(info.st_mode):
-        kind = next((k for test, k in _FILE_KINDS if test(info.st_mode)), "special file")
+        kind = "named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "device or socket"
         raise ReadError("E105", path=name, reason=f"it is a {kind}; save the text to a file")
-    if info.st_size > max_bytes:
-        raise ReadError("E104", path=name, size=info.st_size, limit=max_bytes)
-    try:
-        with open(name, "rb") as file:
-            data = file.read(max_bytes + 1)
-    except OSError as error:
-        raise ReadError("E100", path=name, reason=_os_reason(error)) from None
-    if len(data) > max_bytes:  # the file grew after it was measured
-        raise ReadError("E104", path=name, size=len(data), limit=max_bytes)
+    if max(info.st_size, len(data)) > max_bytes:  # also if it grew after it was measured
+        raise ReadError("E104", path=name, size=max(info.st_size, len(data)), limit=max_bytes)
     return read_bytes(data, path=name, html=html)
-
-
-def _os_reason(error: OSError) -> str:
-    if isinstance(error, PermissionError):
-        return "permission denied; make the file and its folders readable, e.g. chmod a+r"
-    return f"{error.strerror or error}; check the path"

@@ -109,6 +109,7 @@ class MechanismEntry:
     alt_labels: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    marked_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +232,7 @@ def _tables(props: dict) -> Vocabulary:
                 alt_labels=tuple(sorted(_values(p, skos + "altLabel", "zh-Hans"))),
                 components=tuple(_values(p, cg + "component")),
                 related=tuple(sorted(_local(r) for r in _values(p, skos + "related"))),
+                marked_only=_first(p, cg + "matchOnlyWhenMarked") == "true",
             )
         elif "OrganType" in types:
             slug = _local(iri)

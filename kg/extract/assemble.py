@@ -83,6 +83,8 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
         for a in facts.agencies
     )
     issuer = next((a for a in agencies if facts.issuer and a.name == facts.issuer.name), None)
+    if issuer is None and facts.issuer is not None:
+        issuer = Agency(name=facts.issuer.name, organ=facts.issuer.organ, region_code=facts.issuer.region_code)
 
     mechanisms: dict[str, list[MechanismMention]] = {}
     for mention in facts.mechanisms:

@@ -107,10 +107,13 @@ class Context:
     def genre(self, title: str | None, head: str) -> str:
         """From the title; from the opening lines only for the unmistakable genres."""
         for genre, word in self._genre:
+            if genre == "work-report" and word in head:
+                return genre
+        for genre, word in self._genre:
             if word in (title or ""):
                 return genre
         for genre, word in self._genre:
-            if genre in ("work-report", "proposal-reply") and word in head:
+            if genre == "proposal-reply" and word in head:
                 return genre
         return "news"
 
@@ -122,6 +125,7 @@ class Context:
         lines: list[tuple[int, int, str]],
         regions: list[RegionMention],
         agencies: list[AgencyMention],
+        genre: str | None = None,
     ) -> RegionEntry | None:
         """The region the document speaks for.
 
@@ -131,6 +135,8 @@ class Context:
         head_end = lines[2][1] if len(lines) > 2 else len(text)
         tail_start = lines[-6][0] if len(lines) > 6 else 0
         explicit = [a for a in agencies if a.ref == "region" and a.ref_value]
+        if genre == "work-report":
+            explicit = []  # a report names many bodies; it speaks for the place it calls 我市
         for group in (
             [a for a in explicit if a.end <= head_end],
             [a for a in explicit if a.start >= tail_start],
@@ -142,7 +148,13 @@ class Context:
             return None
         level = self._self_level(text)
         if level:
-            same = {c: n for c, n in counts.items() if self.vocab.regions[c].level == level}
+            # full names of that level seen once, then scored by full + short mentions
+            same = {
+                c: text.count(self.vocab.regions[c].name)
+                + sum(text.count(s) for s in self.vocab.regions[c].short_names)
+                for c in counts
+                if self.vocab.regions[c].level == level
+            }
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
         return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
@@ -212,6 +224,8 @@ class Context:
         """Who wrote the document: title, signature, or who issued the policy it announces."""
         if genre == "news" or not lines:
             return None
+        if genre == "work-report":
+            return self._government_of(juris, agencies)
         head_end = lines[1][1] if len(lines) > 1 else lines[0][1]
         tail_start = lines[-4][0] if len(lines) > 4 else 0
         first = lambda pred: next(  # noqa: E731
@@ -222,11 +236,17 @@ class Context:
         )
         if found:
             return found
-        if genre == "work-report" and juris is not None:
-            return next(
-                (a for a in agencies if a.region_code == juris.code and self.vocab.organs[a.organ].label in self._government),
-                None,
-            )
+        return None
+
+    def _government_of(self, juris: RegionEntry | None, agencies: list[ResolvedAgency]) -> ResolvedAgency | None:
+        """The people's government of the jurisdiction (the author of its work report)."""
+        if juris is None:
+            return None
+        for organ in self.vocab.organs.values():
+            if organ.label in self._government and juris.level in organ.levels:
+                name = organ.full_name(juris.name)
+                found = next((a for a in agencies if a.name == name), None)
+                return found or ResolvedAgency(name, organ.slug, juris.code, (), ())
         return None
 
     # ------------------------------------------------------------------ dates

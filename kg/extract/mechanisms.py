@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.segment import is_cjk
 from kg.vocab import Vocabulary
 
 __all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
@@ -79,25 +80,48 @@ class MechanismFinder:
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
+        self._qualifiers = set(vocab.cue("level-qualifiers"))
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
         self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + ("机制", "模式", "工作法", "制度")
 
     def find(self, text: str) -> list[MechanismMention]:
-        """All mechanism mentions in text order; a vocabulary match wins over a discovery."""
+        """All mechanism mentions in text order.
+
+        A vocabulary name that is also an ordinary phrase (社区协商) counts only when quoted
+        or followed by a mechanism suffix; a quoted new name that contains a vocabulary
+        name (“万户…适老化改造”项目) wins over it; otherwise the vocabulary wins.
+        """
+        discovered = self._discover(text)
+        quoted = [m for m in discovered if m.discovered]
         found: list[MechanismMention] = []
         for m in self._lexicon.longest(text):
-            slug = m.value
-            found.append(MechanismMention(m.start, m.end, m.key, self.vocab.mechanisms[slug].label, slug, False))
+            entry = self.vocab.mechanisms[m.value]
+            if entry.marked_only and not self._marked(text, m.start, m.end):
+                continue
+            if any(q.start <= m.start and m.end <= q.end and (q.end - q.start) > (m.end - m.start) for q in quoted):
+                continue
+            label = entry.label
+            written = mechanism_label(m.key)
+            extra = written[: -len(label)] if written.endswith(label) else ""
+            if extra and extra not in self._qualifiers:
+                label = written  # the text's more specific wording (城市社区15分钟生活圈)
+            found.append(MechanismMention(m.start, m.end, m.key, label, m.value, False))
         taken = [(m.start, m.end) for m in found]
-        for mention in self._discover(text):
+        for mention in discovered:
             if any(s < mention.end and mention.start < e for s, e in taken):
                 continue
             found.append(mention)
             taken.append((mention.start, mention.end))
         found.sort(key=lambda m: (m.start, m.end))
         return found
+
+    def _marked(self, text: str, start: int, end: int) -> bool:
+        if text[start - 1 : start] == "“" and text[end : end + 1] == "”":
+            return True
+        tail = text[end : end + 4].lstrip("”")
+        return any(tail.startswith(s) for s in self._suffixes)
 
     def _known(self, name: str) -> str | None:
         for candidate in (name, mechanism_label(name)):
@@ -116,6 +140,8 @@ class MechanismFinder:
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
+            if self._is_count(name):
+                continue
             if suffix is None and not self._is_slogan(name) and not name.endswith(self._named_suffixes):
                 continue
             label = mechanism_label(name, keep_after=self._place_names)
@@ -138,15 +164,18 @@ class MechanismFinder:
                 )
         return out
 
+    def _is_count(self, name: str) -> bool:
+        """A bare count such as “六项” or “两个”: numerals and measure words only."""
+        rest = name.lstrip("".join(self._numerals))
+        return rest != name and (not rest or rest in self._measure)
+
     def _is_slogan(self, name: str) -> bool:
-        """A numbered slogan: starts with a numeral and is not a bare count."""
+        """A numbered slogan: starts with a numeral and names something (“一有七中心”, “1+3+N”)."""
         if not name or name[0] not in self._numerals or len(name) > 12:
             return False
         rest = name.lstrip("".join(self._numerals) + "+")
-        if not rest:
-            return "+" in name  # 1+3+N style needs letters; pure numbers are counts
-        if rest in self._measure or all(ch in "".join(self._measure) for ch in rest):
-            return False
-        if rest.startswith(self._measure) and len(rest) <= 2:
-            return False
-        return True
+        if len(rest) < 2 and "+" not in name:
+            return False  # “七普”: an abbreviation, not a mechanism
+        if rest.startswith(self._measure):
+            return False  # “千条线”: a counted noun, not a name
+        return any(is_cjk(ch) or ch.isalpha() for ch in rest)

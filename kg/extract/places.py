@@ -57,7 +57,7 @@ class RegionFinder:
         skip = set(vocab.cue("not-region-names"))
         words: dict[str, tuple[str, ...]] = {}
         for name, codes in vocab.region_names.items():
-            if len(name) >= 2 and name not in skip:
+            if len(name) >= 3 and name not in skip:  # 2-char names (费县) hide inside words
                 words[name] = codes
         for code, entry in vocab.regions.items():
             if entry.level == "province":
@@ -70,6 +70,7 @@ class RegionFinder:
         self._community_stop = set(vocab.cue("not-community-names"))
         self._community_left = tuple(vocab.cue("community-left-boundary"))
         self._community_bad = tuple(vocab.cue("community-bad-starts"))
+        self._community_bad_chars = set(vocab.cue("community-bad-characters"))
         self._community_followers = set(vocab.cue("community-generic-followers"))
 
     def find(self, text: str) -> list[RegionMention]:
@@ -97,7 +98,7 @@ class RegionFinder:
                 if start < 0:
                     continue
                 name = text[start:end]
-                if not all(is_cjk(ch) for ch in name) or name.startswith(self._community_bad):
+                if not all(is_cjk(ch) and ch not in self._community_bad_chars for ch in name) or name.startswith(self._community_bad):
                     continue
                 before = text[max(0, start - 2) : start]
                 listed = before.endswith("、") and out and out[-1].end == start - 1
@@ -132,7 +133,8 @@ def find_local_regions(
         prev = text[m.start - 1 : m.start]
         # a short name glued into a longer word is not a place (郑州 in 郑州银行 stays: it is
         # the city; but 新城 inside 建新城区 is not) — require a boundary on one side
-        if prev and is_cjk(prev) and nxt and is_cjk(nxt) and nxt not in "市县区、等和与及":
+        county = all(self_level == "county" for self_level in (finder.vocab.regions[c].level for c in m.value))
+        if county and prev and is_cjk(prev) and nxt and is_cjk(nxt) and nxt not in "市县区、等和与及":
             continue
         out.append(RegionMention(m.start, m.end, m.key, m.value, "short"))
     return out
@@ -151,6 +153,7 @@ class AgencyFinder:
         self._levels = dict(w.split("=", 1) for w in vocab.cue("level-words"))
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
+        self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
         self._self_refs = sorted(
             (w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in "我本"),
             key=len,
@@ -171,6 +174,8 @@ class AgencyFinder:
                 continue
             if text[m.end : m.end + 1] in ("门", "级") or text[m.end : m.end + 1] in self._generic_suffixes:
                 continue  # 民政部门, 县级: classes, not bodies
+            if text[m.end : m.end + 2].startswith(self._not_followers):
+                continue  # 湖南省人民政府网: a website, not the body
             national = tuple(s for s in m.value if "national" in self.organ(s).levels)
             local = tuple(s for s in m.value if "national" not in self.organ(s).levels)
             mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)

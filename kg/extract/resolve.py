@@ -42,7 +42,7 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.title = context.title(lines)
     head = "\n".join(line for _, _, line in lines[:6])
     facts.genre = context.genre(facts.title, head)
-    juris = context.jurisdiction(text, facts.title, lines, regions, agencies)
+    juris = context.jurisdiction(text, facts.title, lines, regions, agencies, facts.genre)
     facts.jurisdiction = juris
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
@@ -164,12 +164,13 @@ def _adoptions(
         if si >= len(sentences):
             break
         sentence = sentences[si]
+        masked = _mask(sentence, facts.mechanisms)
         status = (
-            context.sentence_status(sentence.text)
+            context.sentence_status(masked)
             or context.section_status(headings, mention.start)
             or default
         )
-        since = context.since(sentence.text)
+        since = context.since(masked)
         for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
             key = (code, mention.label, status)
             previous = out.get(key)
@@ -178,3 +179,15 @@ def _adoptions(
             elif since is not None and (previous.since is None or since < previous.since):
                 out[key] = AdoptionFact(previous.mechanism, code, name, status, since, previous.sentence)
     return list(out.values())
+
+
+def _mask(sentence, mechanisms: list[MechanismMention]) -> str:
+    """The sentence with every mechanism name blanked out, so that words inside a name
+    (…试点行动, …三年行动计划) are not read as status cues."""
+    chars = list(sentence.text)
+    for m in mechanisms:
+        if m.end <= sentence.start or m.start >= sentence.end:
+            continue
+        for i in range(max(m.start, sentence.start), min(m.end, sentence.end)):
+            chars[i - sentence.start] = "□"
+    return "".join(chars)
