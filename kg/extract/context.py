@@ -146,7 +146,9 @@ class Context:
         counts = Counter(c for r in regions if len(r.codes) == 1 for c in r.codes if c != COMMUNITY_CODE)
         if not counts:
             return None
-        level = self._self_level(text)
+        # the author names its own body by level in the opening lines (我代表市人民政府)
+        head_levels = [a.ref_value for a in agencies if a.ref == "level" and a.end <= head_end]
+        level = head_levels[0] if head_levels else self._self_level(text)
         if level:
             # full names of that level seen once, then scored by full + short mentions
             same = {
@@ -155,6 +157,14 @@ class Context:
                 for c in counts
                 if self.vocab.regions[c].level == level
             }
+            if not same:
+                # no full name of that level: count the short names of every unit of it
+                same = {
+                    c: sum(text.count(s) for s in e.short_names)
+                    for c, e in self.vocab.regions.items()
+                    if e.level == level and e.short_names
+                }
+                same = {c: n for c, n in same.items() if n}
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
         return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
@@ -163,7 +173,9 @@ class Context:
         levels: Counter[str] = Counter()
         for word in self._self_refs:
             if len(word) == 2 and word[0] in "我全本" and word[1] in _SELF_LEVEL:
-                levels[_SELF_LEVEL[word[1]]] += text.count(word)
+                # 我市 / 本市 speak for the author; 全省 often only compares (全省第一)
+                weight = 1 if word[0] == "全" else 5
+                levels[_SELF_LEVEL[word[1]]] += weight * text.count(word)
         if not levels or levels.most_common(1)[0][1] == 0:
             return None
         return levels.most_common(1)[0][0]

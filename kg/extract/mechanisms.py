@@ -77,6 +77,10 @@ class MechanismFinder:
             r"、([\u4e00-\u9fff+“”]{4,26}?(?:" + "|".join(map(re.escape, self._programme_suffixes)) + r"))(?=[、，。；,;\s和及]|$)"
         )
         self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
+        self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
+        self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
+        self._method_suffixes = tuple(vocab.cue("method-suffixes"))
+        self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
@@ -134,15 +138,13 @@ class MechanismFinder:
         out = []
         for m in _QUOTED.finditer(text):
             name = m.group(1).strip()
-            if name in self._not or "《" in name or "》" in name:
+            if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
                 continue
             after = text[m.end() : m.end() + 40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
-            if self._is_count(name):
-                continue
-            if suffix is None and not self._is_slogan(name) and not name.endswith(self._named_suffixes):
+            if not self._accept_quoted(name, suffix):
                 continue
             label = mechanism_label(name, keep_after=self._place_names)
             slug = self._known(name)
@@ -155,7 +157,7 @@ class MechanismFinder:
         for pattern in (self._programme, self._list_item):
             for m in pattern.finditer(text):
                 name = m.group(1).replace("“", "").replace("”", "")
-                if not self._domain.contains_any(name) or name in self._not:
+                if not self._programme_domain.contains_any(name) or self._rejected(name):
                     continue
                 slug = self._known(name)
                 entry = self.vocab.mechanisms.get(slug) if slug else None
@@ -163,6 +165,27 @@ class MechanismFinder:
                     MechanismMention(m.start(1), m.end(1), name, entry.label if entry else name, slug, entry is None)
                 )
         return out
+
+    def _rejected(self, name: str) -> bool:
+        return name in self._not or any(p.search(name) for p in self._not_patterns)
+
+    def _accept_quoted(self, name: str, suffix: str | None) -> bool:
+        """Whether a quoted name is a mechanism, given the suffix word after it (if any).
+
+        Method words (机制, 模式, 工作法, 制度) make any name a mechanism; programme words
+        (行动, 工程, 计划, 项目 …) and numbered slogans need a governance term in the name;
+        a bare quoted name needs a strong governance term (塞上枫桥, 民意速办).
+        """
+        if self._known(name):
+            return True
+        governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
+        if suffix in self._method_suffixes or name.endswith(self._named_suffixes[-4:]):
+            return True
+        if suffix is not None or name.endswith(self._named_suffixes):
+            return governance or self._is_slogan(name)
+        if self._is_slogan(name):
+            return governance or "+" in name
+        return self._brand.contains_any(name) and len(name) <= 10
 
     def _is_count(self, name: str) -> bool:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""

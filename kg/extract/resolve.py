@@ -51,13 +51,15 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
         regions = sorted(regions + [r for r in local if keep(r)], key=lambda r: r.start)
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
-    facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris)
+    facts.issuer = None
     facts.issued, facts.published = context.dates(facts.genre, data["dates"], lines)
     facts.proposal = data.get("proposal")
     facts.numbers = list(dict.fromkeys(n.number for n in data["numbers"] if keep(n)))
     facts.policies = _policies(context, text, titles, facts.agencies, facts.title)
-    if facts.issuer is None and facts.genre == "plan" and facts.policies:
+    if facts.genre == "plan":
         facts.issuer = _plan_issuer(facts)
+    if facts.issuer is None:
+        facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris)
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
@@ -80,6 +82,7 @@ def _policies(
     citation = context.vocab.cue("citation-words")
     verbs = context.vocab.cue("issuing-verbs")
     mention_ends = {m.end: a for a in agencies for m in a.mentions}
+    standalone = {line.strip() for line in text.split("\n") if 6 <= len(line.strip()) <= 80}
     for title in titles:
         name = title.title
         if name in BACK_REFERENCE_WORDS:
@@ -89,8 +92,8 @@ def _policies(
             continue
         before = text[max(0, title.start - 14) : title.start - 1]
         role = "cited" if any(w in before for w in citation) else "mentioned"
-        if doc_title and name in doc_title.replace("《", "").replace("》", ""):
-            role = "self"
+        if (doc_title and name in doc_title.replace("《", "").replace("》", "")) or name in standalone:
+            role = "self"  # the document's own title, or a title reprinted as a heading line
         issuer = _issuer_before(text, title.start - 1, verbs, mention_ends) or _issuer_in_title(name, agencies)
         fact = out.get(name)
         if fact is None:
