@@ -295,9 +295,12 @@ class Context:
                     return status
         return None
 
-    def sentence_status(self, sentence: str) -> str | None:
+    def sentence_status(self, sentence: str, clause: str | None = None) -> str | None:
+        """Status from cue words: 试点 must be in the mention's own clause; the other cues
+        govern the whole sentence (将 / 力争 at its start, 已 / 累计 for what was done)."""
         for status in ("pilot", "called-for", "planned", "implemented"):
-            if any(w in sentence for w in self._status_words[status]):
+            where = clause if status == "pilot" and clause is not None else sentence
+            if any(w in where for w in self._status_words[status]):
                 return status
         return None
 

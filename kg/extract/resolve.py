@@ -169,7 +169,7 @@ def _adoptions(
         sentence = sentences[si]
         masked = _mask(sentence, facts.mechanisms)
         status = (
-            context.sentence_status(masked)
+            context.sentence_status(masked, _clause(masked, mention.start - sentence.start))
             or context.section_status(headings, mention.start)
             or default
         )
@@ -194,3 +194,10 @@ def _mask(sentence, mechanisms: list[MechanismMention]) -> str:
         for i in range(max(m.start, sentence.start), min(m.end, sentence.end)):
             chars[i - sentence.start] = "□"
     return "".join(chars)
+
+
+def _clause(sentence: str, offset: int) -> str:
+    """The clause (between ，；：) of ``sentence`` that contains ``offset``."""
+    start = max(sentence.rfind(p, 0, offset) for p in "，,；;：:") + 1
+    ends = [i for i in (sentence.find(p, offset) for p in "，,；;：:") if i >= 0]
+    return sentence[start : min(ends) if ends else len(sentence)]

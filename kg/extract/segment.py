@@ -32,6 +32,7 @@ SENTENCE_END = "。！？；!?;"
 _LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
 _MIN_WRAPPED_LINE = 24
 _HEADING_MAX = 40
+_PLAIN_HEADING_MAX = 24
 _HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分条]|[一二三四五六七八九十]+是)"
 )
@@ -136,6 +137,8 @@ def _heading_rank(line: str) -> int | None:
         return 2
     if re.match(r"^\s*\d+[.、．]", line):
         return 3
+    if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(ch in line for ch in _LINE_END_PUNCT + "，,"):
+        return 1  # a short line without punctuation: an unnumbered section title
     return None
 
 
