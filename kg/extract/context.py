@@ -136,7 +136,8 @@ class Context:
         tail_start = lines[-6][0] if len(lines) > 6 else 0
         explicit = [a for a in agencies if a.ref == "region" and a.ref_value]
         if genre == "work-report":
-            explicit = []  # a report names many bodies; it speaks for the place it calls 我市
+            # a report names many bodies; only "我代表泰州市人民政府" speaks for the author
+            explicit = [a for a in explicit if a.text.endswith(self._government) and a.end <= head_end]
         for group in (
             [a for a in explicit if a.end <= head_end],
             [a for a in explicit if a.start >= tail_start],

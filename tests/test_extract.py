@@ -1,0 +1,177 @@
+"""Extraction rules, each checked on a small invented text written for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+from kg.read import read_bytes
+from kg.record import DocumentRecord
+
+HENAN_SIGNATURE = "\n河南省民政厅\n2023年7月13日\n"
+
+
+def extract(body: str, *, nlp) -> DocumentRecord:
+    text = read_bytes(body.encode("utf-8"), path="invented.txt")
+    return extract_text(text, doc_id="invented", nlp=nlp)
+
+
+def adoptions(record: DocumentRecord) -> set[tuple[str, str, str, int | None]]:
+    return {(a.adopter.name, a.mechanism, a.status, a.since) for a in record.adoptions}
+
+
+def test_extract_self_reference_resolves_to_the_document_jurisdiction(nlp) -> None:
+    record = extract("关于社区工作的答复\n我省自2018年以来推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    assert record.jurisdiction.name == "河南省"
+    assert ("河南省", "五社联动", "implemented", 2018) in adoptions(record)
+
+
+def test_extract_relative_agency_gets_the_authors_region(nlp) -> None:
+    record = extract("关于社区工作的答复\n省民政厅会同省卫健委、省委组织部开展调研。" + HENAN_SIGNATURE, nlp=nlp)
+    names = {a.name for a in record.agencies}
+    assert {"河南省民政厅", "河南省卫生健康委员会", "中共河南省委组织部"} <= names
+    health = next(a for a in record.agencies if a.name == "河南省卫生健康委员会")
+    assert "河南省卫健委" in health.alt_names
+
+
+@pytest.mark.parametrize("phrase", ["县级民政部门", "有关部门", "各级民政部门", "相关部门"])
+def test_extract_generic_classes_are_not_agencies(nlp, phrase: str) -> None:
+    record = extract(f"关于社区工作的答复\n我省指导{phrase}做好社区服务。" + HENAN_SIGNATURE, nlp=nlp)
+    assert {a.name for a in record.agencies} == {"河南省民政厅"}
+
+
+def test_extract_county_document_resolves_city_and_province(nlp) -> None:
+    record = extract("对县政协提案的答复\n我县全面推行“全岗通”工作机制。\n武义县民政局\n2023年5月26日\n", nlp=nlp)
+    place = record.jurisdiction
+    assert (place.name, place.city, place.province) == ("武义县", "金华市", "浙江省")
+    assert ("武义县", "全岗通", "implemented", None) in adoptions(record)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("我省将进一步深化“五社联动”机制。", "planned"),
+        ("我省力争年内推广“五社联动”机制。", "planned"),
+        ("我省在部分社区试点“五社联动”机制。", "pilot"),
+        ("我省已全面推行“五社联动”机制。", "implemented"),
+    ],
+)
+def test_extract_status_from_sentence_cues(nlp, sentence: str, status: str) -> None:
+    record = extract("关于社区工作的答复\n" + sentence + HENAN_SIGNATURE, nlp=nlp)
+    assert {a.status for a in record.adoptions if a.mechanism == "五社联动"} == {status}
+
+
+def test_extract_status_from_next_steps_heading(nlp) -> None:
+    body = "关于社区工作的答复\n一、工作开展情况\n我省推行“四社联动”机制。\n二、下步打算\n深化“四社联动”机制。" + HENAN_SIGNATURE
+    assert {a.status for a in extract(body, nlp=nlp).adoptions} == {"implemented", "planned"}
+
+
+def test_extract_cue_words_inside_a_name_are_not_status_cues(nlp) -> None:
+    record = extract("关于社区工作的答复\n2016年起，我省开展了农村社区服务中心建设三年行动计划。" + HENAN_SIGNATURE, nlp=nlp)
+    assert ("河南省", "农村社区服务中心建设三年行动计划", "implemented", 2016) in adoptions(record)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [("自2018年以来推行“全岗通”机制。", 2018), ("2016年起推行“全岗通”机制。", 2016),
+     ("从2020年开展“全岗通”机制。", 2020), ("到2025年全面推行“全岗通”机制。", None)],
+)
+def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
+    record = extract("关于社区工作的答复\n我省" + sentence + HENAN_SIGNATURE, nlp=nlp)
+    assert {a.since for a in record.adoptions} == {year}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("推行“邻里守望”机制。", {"邻里守望"}),
+        ("开展“一有七中心”规范化社区创建。", {"一有七中心"}),
+        ("按照“1+3+N”模式组建团队。", {"1+3+N"}),
+        ("建立“六项”机制。", set()),
+        ("落实“十四五”任务。", set()),
+        ("做到“应保尽保”。", set()),
+        ("推进社区协商。", set()),
+        ("健全“社区协商”机制。", {"社区协商"}),
+    ],
+)
+def test_extract_mechanism_names_found_and_rejected(nlp, sentence: str, found: set[str]) -> None:
+    record = extract("关于社区工作的答复\n我省" + sentence + HENAN_SIGNATURE, nlp=nlp)
+    assert {m.label for m in record.mechanisms} == found
+
+
+def test_extract_discovered_names_are_marked_and_vocabulary_names_are_not(nlp) -> None:
+    record = extract("关于社区工作的答复\n我省推行“邻里守望”机制和“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    flags = {m.label: m.discovered for m in record.mechanisms}
+    assert flags == {"邻里守望": True, "五社联动": False}
+
+
+def test_extract_variant_names_link_to_one_concept(nlp) -> None:
+    a = extract("关于社区工作的答复\n我省推行吹哨报到机制。" + HENAN_SIGNATURE, nlp=nlp)
+    b = extract("关于社区工作的答复\n我省推行“街道吹哨、部门报到”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    assert a.mechanisms[0].id == b.mechanisms[0].id
+    assert a.mechanisms[0].label == "街道吹哨、部门报到"
+
+
+def test_extract_place_named_model_keeps_its_suffix_and_adds_the_place(nlp) -> None:
+    body = "湖北省民政工作综述\n湖北省推行特困人员照料服务“秭归模式”。\n（来源：中国社会报2021.12.22）\n"
+    record = extract(body, nlp=nlp)
+    assert {m.label for m in record.mechanisms} == {"秭归模式"}
+    assert {a.adopter.name for a in record.adoptions} == {"湖北省", "秭归县"}
+
+
+def test_extract_listed_places_are_each_an_adopter(nlp) -> None:
+    record = extract("关于养老工作的答复\n郑州、洛阳、鹤壁3市入选“居家养老服务提升”行动试点。" + HENAN_SIGNATURE, nlp=nlp)
+    assert {(a.adopter.name, a.status) for a in record.adoptions} == {
+        ("郑州市", "pilot"), ("洛阳市", "pilot"), ("鹤壁市", "pilot")
+    }
+
+
+def test_extract_named_community_adopts_for_its_county(nlp) -> None:
+    body = "对县政协提案的答复\n其中溪南社区推行“五社联动”机制。\n武义县民政局\n2023年5月26日\n"
+    record = extract(body, nlp=nlp)
+    assert "溪南社区" in {r.name for r in record.regions}
+    assert {a.adopter.name for a in record.adoptions} == {"武义县"}
+
+
+def test_extract_traditional_script_with_pinyin_noise(nlp) -> None:
+    body = "湖北省民政工作\n湖北省全面推行“街道吹哨、部門報到”和“五社聯(lián)動”機制。\n（來源：中國社會報2021.12.22）\n"
+    record = extract(body, nlp=nlp)
+    assert record.script == "traditional+pinyin"
+    assert {m.label for m in record.mechanisms} == {"街道吹哨、部门报到", "五社联动"}
+    assert record.dates.published == "2021-12-22"
+
+
+def test_extract_policy_titles_numbers_issuers_and_back_references(nlp) -> None:
+    body = (
+        "湖南省社区服务规划\n"
+        "依据《国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知》(国办发〔2021〕56号)，"
+        "省民政厅印发了《湖南省城乡社区\n服务指引》。《规划》提出，落实《湖南省人民政府关于印发〈湖南省纲要〉的通知》。\n"
+        "湖南省人民政府办公厅\n2022年11月11日\n"
+    )
+    record = extract(body, nlp=nlp)
+    policies = {p.title: p for p in record.policies}
+    assert set(policies) >= {
+        "国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知",
+        "湖南省城乡社区服务指引",
+        "湖南省人民政府关于印发〈湖南省纲要〉的通知",
+    }
+    assert "规划" not in policies
+    cited = policies["国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知"]
+    assert (cited.number, cited.issuer, cited.role) == ("国办发〔2021〕56号", "国务院办公厅", "cited")
+    assert policies["湖南省城乡社区服务指引"].issuer == "湖南省民政厅"
+    assert "国办发〔2021〕56号" in record.numbers
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [("2023年09月15日", "2023-09-15"), ("2018-12-25", "2018-12-25"), ("2021.12.22", "2021-12-22"), ("2023年7月13日", "2023-07-13")],
+)
+def test_extract_signature_date_formats(nlp, line: str, iso: str) -> None:
+    record = extract("关于社区工作的答复\n我省推行“五社联动”机制。\n河南省民政厅\n" + line + "\n", nlp=nlp)
+    assert record.dates.issued == iso
+
+
+@pytest.mark.parametrize("number", ["豫民议〔2023〕49号", "豫民议[2023]49号", "豫民议(2023)49号", "豫民議〔2023〕49號"])
+def test_extract_document_number_bracket_variants(nlp, number: str) -> None:
+    record = extract(f"关于社区工作的答复\n{number}\n我省推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    assert record.numbers == ("豫民议〔2023〕49号",)
