@@ -355,10 +355,13 @@ def run_evaluation(
     if len(sources) == 1 and sources[0].suffix == ".jsonl":
         lines = sources[0].read_text(encoding="utf-8").splitlines()
         records: list[Any] = [json.loads(line) for line in lines if line.strip()]
-    else:
-        records = [r for r, _ in extract_documents(find_documents(sources)) if r is not None]
     if manifest is None:
         candidates = [s / "MANIFEST.json" for s in sources if s.is_dir()]
         manifest = next((c for c in candidates if c.exists()), None)
     aliases = manifest_aliases(manifest) if manifest else None
+    if not (len(sources) == 1 and sources[0].suffix == ".jsonl"):
+        # only the documents the gold annotates (a folder may hold many more)
+        wanted = {str(g["id"]) for g in gold} | set((aliases or {}).values())
+        paths = [p for p in find_documents(sources) if p.stem in wanted]
+        records = [r for r, _ in extract_documents(paths) if r is not None]
     return evaluate(gold, records, aliases=aliases)
