@@ -3,6 +3,8 @@
 >>> import kg
 >>> g = kg.open("graph")                                  # doctest: +SKIP
 >>> g.query("adopters", mechanism="五社联动")              # doctest: +SKIP
+>>> g.adoptions().head()                                   # doctest: +SKIP
+>>> g.to_networkx().number_of_nodes()                      # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -44,6 +46,41 @@ class Graph:
     def sparql(self, text: str) -> Any:
         """Any SELECT query as a pandas DataFrame."""
         return self.store.select(text).to_dataframe()
+
+    def rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Named query ``name`` as a list of dicts, one per row."""
+        return self.table(name, **params).to_dicts()
+
+    def adoptions(self) -> Any:
+        """Every adoption (mechanism, jurisdiction, province, status, year, evidence, document) as a DataFrame."""
+        return self.query("adoptions")
+
+    def policies(self) -> Any:
+        """Every policy the documents name (title, number, issuer, citing documents) as a DataFrame."""
+        return self.query("cited-policies")
+
+    def to_networkx(self) -> Any:
+        """The whole graph as a ``networkx.MultiDiGraph`` (see :mod:`kg.network`).
+
+        Nodes carry ``type`` and ``label``; adoption edges (region → mechanism) carry
+        ``status``, ``year`` and ``document``.
+        """
+        from kg.network import full_network
+
+        return full_network(self.rows)
+
+    def rdflib(self) -> Any:
+        """An ``rdflib.Dataset`` over the same on-disk store, read-only (via oxrdflib).
+
+        >>> ds = Graph("graph").rdflib()                      # doctest: +SKIP
+        >>> len(list(ds.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3")))  # doctest: +SKIP
+        3
+        """
+        import rdflib
+        from rdflib.store import Store
+
+        oxigraph_store = rdflib.plugin.get("Oxigraph", Store)
+        return rdflib.Dataset(store=oxigraph_store(store=self.store.store))
 
 
 def open_graph(path: str | Path = "graph") -> Graph:

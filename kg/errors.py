@@ -60,6 +60,10 @@ MESSAGES: dict[str, str] = {
     "E606": "{path}: another document already has the id {id!r}; rename one of them",
     # --- show (E7xx) -----------------------------------------------------------------
     "E701": "cannot draw the plot: {reason}",
+    "E702": "no mechanism is named {name!r} in the graph; `kg query mechanisms --region REGION` lists adopted ones",
+    "E703": "nothing to show: no adoptions match the filters ({filters})",
+    "E704": "unknown plot {kind!r}; choose one of: {known}",
+    "E705": "the {kind} plot needs a mechanism name, e.g. `kg plot {kind} 五社联动`",
     # --- warnings (Wxxx) -------------------------------------------------------------
     "W101": "{path}: the last {count} bytes are a truncated character and were dropped",
     "W102": "{path}: decoded as {encoding} with low confidence; check the text",

@@ -36,7 +36,7 @@ def test_queries_adoptions_every_row_has_a_mechanism_and_a_province(graph: Graph
     [("henan-2023-proposal-reply", "河南省民政厅", 2023), ("shandong-2018-proposal-reply", "山东省民政厅", 2018)],
 )
 def test_queries_documents_have_publisher_and_year(graph: Graph, document: str, publisher: str, year: int) -> None:
-    rows = {r["document"]: r for r in graph.table("documents").to_dicts()}
+    rows = {r["document"]: r for r in graph.table("source-documents").to_dicts()}
     assert len(rows) == 5
     assert rows[document]["publisher_name"] == publisher and rows[document]["year"] == year
 
@@ -48,7 +48,7 @@ def test_queries_citations_link_documents_to_policies_and_issuers(graph: Graph) 
 
 
 def test_queries_policies_counts_citing_documents(graph: Graph) -> None:
-    rows = graph.table("policies").to_dicts()
+    rows = graph.table("cited-policies").to_dicts()
     assert len({r["policy"] for r in rows}) == len(rows)
     national = [r for r in rows if r["number"] == "国办发〔2021〕56号"]
     assert national and national[0]["cited_by"] == 1

@@ -1,0 +1,62 @@
+"""The Python API notebooks use: DataFrames, networkx and rdflib views of one built graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+import kg
+from kg.network import NODE_TYPES
+
+
+@pytest.fixture(scope="module")
+def graph(seed_graph: Path) -> kg.Graph:
+    return kg.open(seed_graph)
+
+
+def test_api_adoptions_and_policies_are_dataframes(graph: kg.Graph) -> None:
+    adoptions = graph.adoptions()
+    assert {"mechanism", "jurisdiction", "province", "status", "year", "evidence", "document"} <= set(adoptions.columns)
+    wushe = adoptions[adoptions.mechanism == "五社联动"]
+    assert set(wushe.province) == {"湖北省", "湖南省", "浙江省"}
+    policies = graph.policies()
+    assert "国办发〔2021〕56号" in set(policies.number) and policies.policy.is_unique
+
+
+def test_api_to_networkx_types_labels_and_adoption_edges(graph: kg.Graph) -> None:
+    g = graph.to_networkx()
+    assert {d["type"] for _, d in g.nodes(data=True)} == set(NODE_TYPES)
+    assert all(d["label"] for _, d in g.nodes(data=True))
+    wushe = next(n for n, d in g.nodes(data=True) if d["label"] == "五社联动")
+    edges = [d for _, _, d in g.in_edges(wushe, data=True) if d["kind"] == "adoption"]
+    by_adopter = {g.nodes[u]["label"]: d for u, _, d in g.in_edges(wushe, data=True) if d["kind"] == "adoption"}
+    assert len(edges) == 3 and by_adopter["武义县"]["status"] == "implemented"
+    assert by_adopter["湖北省"]["year"] == 2021 and by_adopter["湖北省"]["document"] == "hubei-2021-civil-affairs-news"
+
+
+def test_api_sparql_and_named_query_agree(graph: kg.Graph) -> None:
+    count = graph.sparql(
+        "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
+        "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a cgkg:Adoption } }"
+    )
+    assert int(count.n[0]) == len(graph.adoptions())
+
+
+def test_api_rdflib_dataset_reads_the_same_store(graph: kg.Graph) -> None:
+    ds = graph.rdflib()
+    assert isinstance(ds, rdflib.Dataset)
+    rows = list(ds.query(
+        "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
+        "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a cgkg:Adoption } }"
+    ))
+    assert int(rows[0][0]) == len(graph.adoptions())
+    graphs = {str(c.identifier) for c in ds.graphs()}
+    assert "https://w3id.org/cgkg/doc/wuyi-2023-proposal-reply" in graphs
+
+
+def test_api_rdflib_dataset_is_read_only(graph: kg.Graph) -> None:
+    ds = graph.rdflib()
+    with pytest.raises(RuntimeError, match="read-write"):
+        ds.add((rdflib.URIRef("http://e/s"), rdflib.URIRef("http://e/p"), rdflib.Literal("o")))
