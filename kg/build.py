@@ -2,7 +2,8 @@
 
 One broken document never stops the build: its error is reported in
 ``build-report.json`` and the others are built. The new graph is written next to the old
-one and swapped in only when complete, so a crash never leaves a half-written graph.
+one and swapped in only when complete, so a crash never leaves a half-written graph; the
+folders of builds that were killed are removed by the next build.
 
 Exit codes of a build: 0 all documents built, 1 some failed (graph still written),
 2 nothing built (or a usage error).
@@ -15,17 +16,25 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import BuildError, CgkgError
+from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import EXTRACTOR_VERSION, extract_text, load_pipeline
 from kg.rdf import PREFIXES, ontology_quads, record_to_quads
 from kg.read import read_file
 from kg.record import DocumentRecord
-from kg.store import RECORDS_FILE, REPORT_FILE, STORE_DIR, TRIG_FILE, new_build_dir, publish_build
+from kg.store import (
+    RECORDS_FILE,
+    REPORT_FILE,
+    STORE_DIR,
+    TRIG_FILE,
+    new_build_dir,
+    publish_build,
+    remove_stale_builds,
+)
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -110,6 +119,7 @@ def find_documents(sources: Iterable[str | Path]) -> list[Path]:
 
 
 def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
+    """Read and extract one document; any failure becomes the outcome's message."""
     outcome = DocumentOutcome(path=str(path), id=path.stem, status="failed")
     try:
         text = read_file(path, max_bytes=max_bytes)
@@ -119,20 +129,28 @@ def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecor
     except CgkgError as exc:
         outcome.message = str(exc)
         return None, outcome
-    except OSError as exc:
-        outcome.message = f"E100 {path}: cannot open the file ({exc.strerror or exc})"
+    except OSError as exc:  # the file changed or vanished after it was read
+        outcome.message = str(ReadError("E100", path=path, reason=exc.strerror or exc))
         return None, outcome
-    record = _relative(record, path)
+    except Exception as exc:  # noqa: BLE001 - one document must not stop the build; reported
+        outcome.message = str(ExtractionError("E203", path=path, reason=f"{type(exc).__name__}: {exc}"))
+        return None, outcome
+    record = _with_build_warnings(replace(record, path=path.name), path)
     outcome.status = "built"
     outcome.adoptions = len(record.adoptions)
     outcome.warnings = list(record.warnings)
     return record, outcome
 
 
-def _relative(record: DocumentRecord, path: Path) -> DocumentRecord:
-    from dataclasses import replace
-
-    return replace(record, path=path.name)
+def _with_build_warnings(record: DocumentRecord, path: Path) -> DocumentRecord:
+    """Add W201 (no date) and W202 (no jurisdiction) to the record's warnings."""
+    added = []
+    if record.dates.issued is None and record.dates.published is None:
+        added.append(warning_text("W201", path=path))
+    if record.jurisdiction is None:
+        added.append(warning_text("W202", path=path))
+    fresh = tuple(w for w in added if w not in record.warnings)
+    return replace(record, warnings=record.warnings + fresh) if fresh else record
 
 
 def extract_documents(
@@ -146,11 +164,11 @@ def extract_documents(
         record, outcome = _extract_one(path, nlp, max_bytes)
         if record is not None:
             if record.sha256 in seen_hash:
-                outcome.status, record = "duplicate", None
-                outcome.message = f"{path}: same bytes as {seen_hash[outcome.sha256 or '']}; built once"
+                outcome.status, outcome.warnings, record = "duplicate", [], None
+                outcome.message = warning_text("W601", path=path, other=seen_hash[outcome.sha256 or ""])
             elif record.id in seen_id:
-                outcome.status, record = "failed", None
-                outcome.message = f"{path}: another document already has the id {outcome.id!r}; rename one"
+                outcome.status, outcome.warnings, record = "failed", [], None
+                outcome.message = str(BuildError("E606", path=path, id=outcome.id))
             else:
                 seen_hash[record.sha256] = str(path)
                 seen_id.add(record.id)
@@ -169,6 +187,7 @@ def build_graph(
 
     ``validate`` (optional) is called on the finished build folder and returns the number
     of violations; a build with violations is discarded and the previous graph kept.
+    Folders left in ``out`` by builds that were killed are removed first.
 
     Raises:
         BuildError: no documents, nothing could be built, or validation failed.
@@ -176,6 +195,7 @@ def build_graph(
     started = time.perf_counter()
     paths = find_documents(sources)
     root = Path(out)
+    remove_stale_builds(root)
     staging = new_build_dir(root)
     report = BuildReport(graph=str(root), documents=[])
     try:

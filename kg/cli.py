@@ -109,6 +109,9 @@ def build(
     def show(outcome: Any) -> None:
         if outcome.status != "built":
             typer.echo(outcome.message, err=True)
+        elif not quiet:
+            for warning in outcome.warnings:
+                typer.echo(warning, err=True)
 
     try:
         report = build_graph(sources, out, max_bytes=max_bytes, progress=show)

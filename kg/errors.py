@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "E703": "nothing to show: no adoptions match the filters ({filters})",
     "E704": "unknown plot {kind!r}; choose one of: {known}",
     "E705": "the {kind} plot needs a mechanism name, e.g. `kg plot {kind} 五社联动`",
+    "E706": "cannot write {path}: {reason}; check the folder exists and is writable",
     # --- warnings (Wxxx) -------------------------------------------------------------
     "W101": "{path}: the last {count} bytes are a truncated character and were dropped",
     "W102": "{path}: decoded as {encoding} with low confidence; check the text",

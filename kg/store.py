@@ -36,6 +36,7 @@ __all__ = [
     "new_build_dir",
     "write_store",
     "publish_build",
+    "remove_stale_builds",
     "current_build",
     "term_to_python",
     "STORE_DIR",
@@ -101,7 +102,11 @@ def current_build(root: Path) -> Path:
 
 
 def new_build_dir(root: Path) -> Path:
-    """A fresh, empty folder for the next build, next to the current one."""
+    """A fresh, empty folder for the next build, next to the current one.
+
+    Its name carries the id of the building process, so that a folder left by a build that
+    was killed can be told from one still being written (see :func:`remove_stale_builds`).
+    """
     builds = Path(root) / _BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     path = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -133,10 +138,64 @@ class _Counter:
             yield quad
 
 
+def _builder_pid(build: Path) -> int | None:
+    """The id of the process that made build folder ``build`` (see :func:`new_build_dir`)."""
+    parts = build.name.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def _is_abandoned(build: Path) -> bool:
+    """True when the process that made ``build`` is gone (or the name is not ours)."""
+    pid = _builder_pid(build)
+    return pid is None or (pid != os.getpid() and not _is_running(pid))
+
+
+def remove_stale_builds(root: Path) -> list[Path]:
+    """Remove build folders left by builds that died (killed, power cut), keep the rest.
+
+    A folder is stale when it is not the current graph and the process named in it is no
+    longer running; builds in progress in other processes are left alone. Returns the
+    folders removed.
+    """
+    root = Path(root)
+    builds = root / _BUILDS
+    if not builds.is_dir():
+        return []
+    link = root / _CURRENT
+    current = link.resolve() if link.exists() else None
+    removed = []
+    for folder in builds.iterdir():
+        if folder.name.startswith(".") or folder.resolve() == current:
+            continue
+        if _is_abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    for tmp in root.glob(f".{_CURRENT}-*"):  # a link swap that was cut short
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if tmp.is_symlink() and pid.isdigit() and not _is_running(int(pid)):
+            tmp.unlink()
+    return removed
+
+
 def publish_build(root: Path, build: Path) -> None:
-    """Make ``build`` the current graph (atomic link swap), then remove older builds."""
+    """Make ``build`` the current graph (atomic link swap), then remove older builds.
+
+    The build it replaces is removed, and so are folders left by dead builds; folders of
+    builds still running in other processes are kept.
+    """
     root = Path(root)
     link = root / _CURRENT
+    previous = link.resolve() if link.exists() else None
     tmp = root / f".{_CURRENT}-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
@@ -146,9 +205,9 @@ def publish_build(root: Path, build: Path) -> None:
         alias = root / name
         if not alias.is_symlink() and not alias.exists():
             os.symlink(Path(_CURRENT) / name, alias)
-    for old in (root / _BUILDS).iterdir():
-        if old.name != build.name and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+    if previous is not None and previous.parent == (root / _BUILDS).resolve() and previous.name != build.name:
+        shutil.rmtree(previous, ignore_errors=True)
+    remove_stale_builds(root)
 
 
 class GraphStore:
