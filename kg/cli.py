@@ -196,6 +196,21 @@ def evaluate(
     typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if json_ else result.table())
 
 
+@app.command()
+def validate(graph: GraphOpt = Path("graph")) -> None:
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl; exit 1 on any violation."""
+    from kg.validate import validate_graph
+
+    try:
+        violations = validate_graph(graph)
+    except CgkgError as exc:
+        _fail(exc)
+    for violation in violations:
+        typer.echo(str(violation))
+    typer.echo(f"{len(violations)} violations" if violations else "the graph conforms to ontology/shapes.ttl")
+    raise typer.Exit(1 if violations else 0)
+
+
 def main() -> None:  # pragma: no cover - console entry point alternative
     app()
 

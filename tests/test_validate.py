@@ -1,0 +1,82 @@
+"""SHACL validation of built graphs against ontology/shapes.ttl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import StoreError
+from kg.validate import load_union, validate_data, validate_graph
+
+PREFIXES = """
+@prefix cgkg: <https://w3id.org/cgkg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+GOOD_ADOPTION = """
+<urn:doc> { <urn:doc> a cgkg:Document ; dcterms:identifier "d" ; cgkg:sourceFile "d.txt" .
+  <urn:a> a cgkg:Adoption ; cgkg:mechanism <urn:m> ; cgkg:adopter <urn:r> ; %(status)s
+      cgkg:sourceDocument <urn:doc> ; cgkg:evidence <urn:ev> .
+  <urn:ev> a cgkg:Evidence ; oa:exact "五社联动" ; oa:start %(start)s ; oa:end 10 . }
+"""
+
+
+def _write_graph(folder: Path, *, status: str = "cgkg:status cgkg:Implemented ;", start: str = "2") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "graph.trig").write_text(PREFIXES + GOOD_ADOPTION % {"status": status, "start": start}, encoding="utf-8")
+    return folder
+
+
+def test_validate_the_seed_graph_conforms(seed_graph: Path) -> None:
+    assert validate_graph(seed_graph) == []
+
+
+def test_validate_the_seed_union_holds_documents_and_ontology(seed_graph: Path) -> None:
+    union = load_union(seed_graph / "graph.trig")
+    cgkg = rdflib.Namespace("https://w3id.org/cgkg/ontology#")
+    assert len(set(union.subjects(rdflib.RDF.type, cgkg.Document))) == 5
+    assert (cgkg.Adoption, rdflib.RDF.type, rdflib.OWL.Class) in union
+
+
+def test_validate_a_hand_made_good_graph_conforms(tmp_path: Path) -> None:
+    assert validate_graph(_write_graph(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "path", "focus"),
+    [
+        ("", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
+        ("cgkg:status cgkg:Maybe ;", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
+        ("cgkg:status cgkg:Planned, cgkg:Pilot ;", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
+        ("cgkg:status cgkg:Planned ;", '"2"', "http://www.w3.org/ns/oa#start", "urn:ev"),
+        ("cgkg:status cgkg:Planned ;", "12", "http://www.w3.org/ns/oa#start", "urn:ev"),
+    ],
+)
+def test_validate_reports_a_broken_adoption(tmp_path: Path, status: str, start: str, path: str, focus: str) -> None:
+    violations = validate_graph(_write_graph(tmp_path, status=status, start=start))
+    assert (focus, path) in {(v.focus, v.path) for v in violations}
+    assert all(v.message and v.severity == "Violation" for v in violations)
+
+
+def test_validate_reports_a_document_without_source_file() -> None:
+    data = rdflib.Graph().parse(format="turtle", data=PREFIXES + '<urn:d> a cgkg:Document ; dcterms:identifier "d" .')
+    [violation] = validate_data(data)
+    assert violation.path.endswith("#sourceFile") and "source file" in str(violation)
+
+
+def test_validate_missing_graph_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="E501"):
+        validate_graph(tmp_path)
+
+
+def test_validate_cli_exit_codes(seed_graph: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = runner.invoke(app, ["validate", "--graph", str(seed_graph)])
+    assert good.exit_code == 0 and "conforms" in good.output
+    bad = runner.invoke(app, ["validate", "--graph", str(_write_graph(tmp_path, status=""))])
+    assert bad.exit_code == 1 and "urn:a" in bad.output and "status" in bad.output and "1 violations" in bad.output
