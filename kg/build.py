@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -118,9 +119,18 @@ def find_documents(sources: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def _printable(path: Path) -> str:
+    """``path`` as text that can be printed and written as UTF-8, odd bytes as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
 def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
     """Read and extract one document; any failure becomes the outcome's message."""
-    outcome = DocumentOutcome(path=str(path), id=path.stem, status="failed")
+    name = _printable(path)
+    outcome = DocumentOutcome(path=name, id=_printable(Path(path.stem)), status="failed")
+    if name != str(path):  # a name in GBK, say, from an archive made on Windows
+        outcome.message = str(BuildError("E607", path=name))
+        return None, outcome
     try:
         text = read_file(path, max_bytes=max_bytes)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -133,7 +143,8 @@ def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecor
         outcome.message = str(ReadError("E100", path=path, reason=exc.strerror or exc))
         return None, outcome
     except Exception as exc:  # noqa: BLE001 - one document must not stop the build; reported
-        outcome.message = str(ExtractionError("E203", path=path, reason=f"{type(exc).__name__}: {exc}"))
+        reason = f"{type(exc).__name__}: {exc}"
+        outcome.message = str(ExtractionError("E203", path=path, reason=reason))
         return None, outcome
     record = _with_build_warnings(replace(record, path=path.name), path)
     outcome.status = "built"
@@ -164,8 +175,9 @@ def extract_documents(
         record, outcome = _extract_one(path, nlp, max_bytes)
         if record is not None:
             if record.sha256 in seen_hash:
+                first = seen_hash[record.sha256]
                 outcome.status, outcome.warnings, record = "duplicate", [], None
-                outcome.message = warning_text("W601", path=path, other=seen_hash[outcome.sha256 or ""])
+                outcome.message = warning_text("W601", path=path, other=first)
             elif record.id in seen_id:
                 outcome.status, outcome.warnings, record = "failed", [], None
                 outcome.message = str(BuildError("E606", path=path, id=outcome.id))

@@ -205,7 +205,8 @@ def publish_build(root: Path, build: Path) -> None:
         alias = root / name
         if not alias.is_symlink() and not alias.exists():
             os.symlink(Path(_CURRENT) / name, alias)
-    if previous is not None and previous.parent == (root / _BUILDS).resolve() and previous.name != build.name:
+    builds = (root / _BUILDS).resolve()
+    if previous is not None and previous.parent == builds and previous.name != build.name:
         shutil.rmtree(previous, ignore_errors=True)
     remove_stale_builds(root)
 
