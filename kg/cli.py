@@ -211,6 +211,21 @@ def validate(graph: GraphOpt = Path("graph")) -> None:
     raise typer.Exit(1 if violations else 0)
 
 
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
+    format: Annotated[str, typer.Option("--format", "-f", help="trig, nquads, turtle, jsonld, gexf or graphml")] = "trig",
+    graph: GraphOpt = Path("graph"),
+) -> None:
+    """Export the graph as RDF (trig, nquads, turtle = union of all graphs, jsonld) or as a network (gexf, graphml)."""
+    from kg.export import export_graph
+
+    try:
+        typer.echo(export_graph(graph, output, format=format))
+    except CgkgError as exc:
+        _fail(exc)
+
+
 def main() -> None:  # pragma: no cover - console entry point alternative
     app()
 

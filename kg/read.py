@@ -91,11 +91,8 @@ def _binary_kind(data: bytes) -> str | None:
 @cache
 def _is_common_hanzi(char: str) -> bool:
     """True for the 3,755 common hanzi of GB 2312 level 1, or a traditional form of one."""
-    for candidate in (char, _char_to_simplified(char)):
-        encoded = candidate.encode("gb2312", errors="replace")
-        if 0xB0 <= encoded[0] <= 0xD7:
-            return True
-    return False
+    forms = (char, _char_to_simplified(char))
+    return any(0xB0 <= form.encode("gb2312", errors="replace")[0] <= 0xD7 for form in forms)
 
 
 def _looks_chinese(text: str) -> bool:
@@ -156,7 +153,8 @@ def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, str, tup
         if bom is None and codec != "utf-8" and not _looks_chinese(original):
             continue
         dropped = len(decoder.getstate()[0])  # bytes of a truncated last character
-        return original, name, (warning_text("W101", path=where, count=dropped),) * bool(dropped)
+        warnings = (warning_text("W101", path=where, count=dropped),) if dropped else ()
+        return original, name, warnings
     if bom is None and b"\x00" in data:
         raise ReadError("E102", path=where, kind="data with NUL bytes, not UTF-16 text")
     best = None if bom else charset_normalizer.from_bytes(data).best()
@@ -196,9 +194,8 @@ def _rewrite(
 
 # --- HTML ----------------------------------------------------------------------------------
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
-_HTML_TAG = re.compile(
-    r"</?(?:html|head|body|p|div|span|br|a|table|tbody|tr|td|th|li|ul|ol|h[1-6]|script|style"
-    r"|meta|link|title|img|b|i|u|strong|em|font|center|section|article|hr)\b[^<>]*>",
+_HTML_TAG = re.compile(  # common tags, to tell HTML without a doctype from plain text
+    r"</?(?:p|div|span|br|a|table|tr|td|li|ul|h[1-6]|script|style|meta|img|b|strong|font)\b[^<>]*>",
     re.IGNORECASE,
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "title"})
@@ -283,12 +280,11 @@ def _strip_html(source: str) -> tuple[str, array, array]:
     text = "".join(parts)
     edits = [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
     text, starts, ends = _rewrite(text, starts, ends, edits)
-    edits = [
-        (m.start(), m.end(), "\n" if "\n" in m.group() else " ")
-        if 0 < m.start() and m.end() < len(text)
-        else (m.start(), m.end(), "")
-        for m in _HTML_SPACE.finditer(text)
-    ]
+    edits = []
+    for run in _HTML_SPACE.finditer(text):
+        inside = 0 < run.start() and run.end() < len(text)  # runs at both ends are dropped
+        new = ("\n" if "\n" in run.group() else " ") if inside else ""
+        edits.append((run.start(), run.end(), new))
     return _rewrite(text, starts, ends, edits)
 
 
@@ -311,14 +307,12 @@ def _is_toned_syllable(letters: str) -> bool:
 
 
 # --- traditional -> simplified -------------------------------------------------------------
-@cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+_T2S = opencc.OpenCC("t2s")
 
 
 @cache
 def _char_to_simplified(char: str) -> str:
-    return _converter().convert(char)
+    return _T2S.convert(char)
 
 
 def _looks_traditional(text: str) -> bool:
@@ -331,41 +325,40 @@ def _phrase_unit(run: str, converted: str, k: int) -> tuple[int, int]:
     """The smallest window around ``run[k]`` that OpenCC converts as in the whole run."""
     for size in range(2, 9):
         for a in range(max(0, k - size + 1), min(k, len(run) - size) + 1):
-            if _converter().convert(run[a : a + size]) == converted[a : a + size]:
+            if _T2S.convert(run[a : a + size]) == converted[a : a + size]:
                 return a, a + size
     return 0, len(run)
 
 
 def _to_simplified(text: str, starts: array, ends: array) -> tuple[str, array, array]:
-    """Convert runs of CJK chars with OpenCC ``t2s``.
+    """Convert runs of CJK chars with OpenCC ``t2s``; ``starts`` and ``ends`` change in place.
 
-    OpenCC converts phrase-wise (``計畫`` -> ``计划``, but ``畫`` alone -> ``画``). Where its
-    output differs from converting char by char, the phrase becomes one unit of the map:
-    each of its output chars maps to the whole phrase, so no span can cut it silently.
+    t2s keeps the length, so the map stays one to one, except that OpenCC converts
+    phrase-wise (``計畫`` -> ``计划``, but ``畫`` alone -> ``画``): where its output differs from
+    converting char by char, the phrase becomes one unit of the map (each of its chars maps to
+    the whole phrase), so that no span can cut it silently.
     """
-    edits: list[tuple[int, int, str]] = []
+    parts: list[str] = []
+    position = 0
     for match in _CJK_RUN.finditer(text):
         run, base = match.group(), match.start()
-        by_char = "".join(map(_char_to_simplified, run))
-        converted = _converter().convert(run)
-        if len(converted) != len(run) or len(by_char) != len(run):
-            converted = by_char  # never seen with t2s; keeps one source char per output
+        converted, by_char = _T2S.convert(run), "".join(map(_char_to_simplified, run))
+        if converted == by_char == run or not len(converted) == len(by_char) == len(run):
+            continue  # nothing to do, or a change of length (never seen with t2s): keep the run
+        parts += (text[position:base], converted)
+        position = match.end()
         units: list[tuple[int, int]] = []
-        for k in range(len(run)):
-            if converted[k] != by_char[k] and not (units and k < units[-1][1]):
-                a, b = _phrase_unit(run, converted, k)
-                while units and a < units[-1][1]:
-                    a, b = min(a, units[-1][0]), max(b, units.pop()[1])
-                units.append((a, b))
-        covered = 0
-        for a, b in [*units, (len(run), len(run))]:
-            for k in range(covered, a):
-                if converted[k] != run[k]:
-                    edits.append((base + k, base + k + 1, converted[k]))
-            if a < b:
-                edits.append((base + a, base + b, converted[a:b]))
-            covered = b
-    return _rewrite(text, starts, ends, edits)
+        for k in range(len(run)) if converted != by_char else ():
+            if converted[k] == by_char[k] or (units and k < units[-1][1]):
+                continue
+            a, b = _phrase_unit(run, converted, k)
+            while units and a < units[-1][1]:
+                a, b = min(a, units[-1][0]), max(b, units.pop()[1])
+            units.append((a, b))
+        for a, b in units:
+            starts[base + a : base + b] = array("q", [starts[base + a]]) * (b - a)
+            ends[base + a : base + b] = array("q", [ends[base + b - 1]]) * (b - a)
+    return "".join(parts) + text[position:], starts, ends
 
 
 # --- punctuation ---------------------------------------------------------------------------
@@ -374,8 +367,7 @@ _PUNCTUATION: dict[str, str] = {
     **{chr(0xFF21 + k): chr(0x41 + k) for k in range(26)},
     **{chr(0xFF41 + k): chr(0x61 + k) for k in range(26)},
     **dict(zip("＋－／（）［］％．「」『』", "+-/()[]%.“”‘’", strict=True)),
-    **dict.fromkeys("\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007", " "),
-    **dict.fromkeys("\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys([*"\xa0\u1680\u202f\u205f\u3000", *map(chr, range(0x2000, 0x200B))], " "),
     **dict.fromkeys("\u200b\u2060\ufeff", ""),  # zero-width junk of web pages
 }
 _PUNCTUATION_CHAR = re.compile("[\r" + "".join(_PUNCTUATION) + "]")
@@ -424,19 +416,13 @@ def normalise(
     else:
         text = original
         starts, ends = array("q", range(len(text))), array("q", range(1, len(text) + 1))
-    edits = [
-        (m.start(), m.end(), "")
-        for m in _PINYIN_GROUP.finditer(text)
-        if _is_toned_syllable(m.group(1))
-    ]
-    text, starts, ends = _rewrite(text, starts, ends, edits)
+    pinyin = [m.span() for m in _PINYIN_GROUP.finditer(text) if _is_toned_syllable(m[1])]
+    text, starts, ends = _rewrite(text, starts, ends, [(a, b, "") for a, b in pinyin])
     convert = _looks_traditional(text) if traditional is None else traditional
     if convert:
         text, starts, ends = _to_simplified(text, starts, ends)
     text, starts, ends = _unify_punctuation(text, starts, ends)
-    script = (
-        "traditional+pinyin" if convert and edits else "traditional" if convert else "simplified"
-    )
+    script = ("traditional+pinyin" if pinyin else "traditional") if convert else "simplified"
     return Normalised(text, starts, ends, "html" if is_html else "text", script)
 
 
@@ -480,8 +466,10 @@ class Text:
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span [{start}, {end}) is outside a text of {len(self.text)} chars")
-        if start == end:
-            point = self.starts[start] if start < len(self.text) else len(self.original)
+        if start == end:  # a point: where the next char starts, or where the last one ends
+            if start < len(self.text):
+                return self.starts[start], self.starts[start]
+            point = self.ends[start - 1] if start else 0
             return point, point
         return self.starts[start], self.ends[end - 1]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MECHANISMS_TTL = REPO_ROOT / "ontology" / "mechanisms.ttl"
