@@ -154,7 +154,14 @@ class Vocabulary:
             raise OntologyError("E402", term=name, namespace=BASE + "cue/") from None
 
     def chain(self, code: str) -> list[RegionEntry]:
-        """The region and its ancestors, lowest first."""
+        """The region and its ancestors, lowest first (cached)."""
+        cache = self.__dict__.setdefault("_chains", {})
+        found = cache.get(code)
+        if found is None:
+            found = cache[code] = self._chain(code)
+        return found
+
+    def _chain(self, code: str) -> list[RegionEntry]:
         out = []
         entry = self.regions.get(code)
         while entry is not None:

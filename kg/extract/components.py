@@ -74,10 +74,14 @@ class _Component:
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
-        self.process(doc, cgkg_data(doc))
+        data = cgkg_data(doc)
+        if "text" not in data:
+            # Doc.text joins every token: take the tokenizer's copy, or compute it once
+            data["text"] = doc.user_data.get("cgkg_text") or doc.text
+        self.process(data["text"], doc, data)
         return doc
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:  # pragma: no cover
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -85,10 +89,10 @@ class RegionRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.finder = RegionFinder(vocab)
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
         data["region_finder"] = self.finder
         data["regions"] = sorted(
-            self.finder.find(doc.text) + self.finder.find_communities(doc.text), key=lambda r: r.start
+            self.finder.find(text) + self.finder.find_communities(text), key=lambda r: r.start
         )
         _spans(doc, "cgkg_regions", data["regions"], "REGION", lambda r: ",".join(r.codes))
 
@@ -97,8 +101,8 @@ class AgencyRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.finder = AgencyFinder(vocab)
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
-        data["agencies"] = self.finder.find(doc.text, data.get("regions", []))
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
+        data["agencies"] = self.finder.find(text, data.get("regions", []))
         _spans(doc, "cgkg_agencies", data["agencies"], "AGENCY", lambda a: a.organs[0])
 
 
@@ -106,8 +110,8 @@ class MechanismRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.finder = MechanismFinder(vocab)
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
-        data["mechanisms"] = self.finder.find(doc.text)
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
+        data["mechanisms"] = self.finder.find(text)
         _spans(doc, "cgkg_mechanisms", data["mechanisms"], "MECHANISM", lambda m: m.slug or "")
 
 
@@ -115,9 +119,9 @@ class PolicyRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.number_pattern = vocab.cue("document-number")[0]
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
-        data["titles"] = find_titles(doc.text, self.number_pattern)
-        data["numbers"] = find_numbers(doc.text, self.number_pattern)
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
+        data["titles"] = find_titles(text, self.number_pattern)
+        data["numbers"] = find_numbers(text, self.number_pattern)
         _spans(doc, "cgkg_policies", data["titles"], "POLICY")
 
 
@@ -125,11 +129,11 @@ class DateRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.proposal = re.compile(r"第\s*([0-9]{1,12})\s*号(?:提案|建议)")
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
-        data["dates"] = find_dates(doc.text)
-        data["sentences"] = split_sentences(doc.text)
-        data["headings"] = find_headings(doc.text)
-        proposal = self.proposal.search(doc.text[:2000])
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
+        data["dates"] = find_dates(text)
+        data["sentences"] = split_sentences(text)
+        data["headings"] = find_headings(text)
+        proposal = self.proposal.search(text[:2000])
         data["proposal"] = proposal.group(1) if proposal else None
 
 
@@ -137,8 +141,8 @@ class ContextResolver(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.context = Context(vocab)
 
-    def process(self, doc: Doc, data: dict[str, Any]) -> None:
-        data["facts"] = resolve_document(self.context, doc.text, data)
+    def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
+        data["facts"] = resolve_document(self.context, text, data)
 
 
 _DEFAULT = {"ontology": None}

@@ -54,13 +54,12 @@ class Lexicon:
 
     def longest(self, text: str) -> list[Match]:
         """Leftmost-longest occurrences that do not overlap."""
-        out: list[Match] = []
-        last_end = -1
-        for match in self.all(text):
-            if match.start >= last_end:
-                out.append(match)
-                last_end = match.end
-        return out
+        if not self.size:
+            return []
+        return [
+            Match(end + 1 - len(key), end + 1, key, value)
+            for end, (key, value) in self._automaton.iter_long(text)
+        ]
 
     def contains_any(self, text: str) -> bool:
         """True when at least one word occurs in ``text``."""

@@ -67,6 +67,7 @@ class RegionFinder:
                             c for c, e in vocab.regions.items() if short in e.short_names and e.level == "province"
                         )
         self._lexicon = Lexicon(words)
+        self._local_cache: dict[str, Lexicon] = {}
         self._community_stop = set(vocab.cue("not-community-names"))
         self._community_left = tuple(vocab.cue("community-left-boundary"))
         self._community_bad = tuple(vocab.cue("community-bad-starts"))
@@ -111,7 +112,13 @@ class RegionFinder:
         return out
 
     def local_lexicon(self, root: str) -> Lexicon:
-        """Short names and full names of the units under region ``root`` (its subtree)."""
+        """Short names of the units under region ``root`` (its subtree); cached per root."""
+        cached = self._local_cache.get(root)
+        if cached is None:
+            cached = self._local_cache[root] = self._build_local(root)
+        return cached
+
+    def _build_local(self, root: str) -> Lexicon:
         words: dict[str, tuple[str, ...]] = {}
         for code, entry in self.vocab.regions.items():
             if code != root and root in {e.code for e in self.vocab.chain(code)}:

@@ -31,6 +31,8 @@ __all__ = [
 SENTENCE_END = "。！？；!?;"
 _LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
 _MIN_WRAPPED_LINE = 24
+_SENTENCE = re.compile(r"[^\s。！？；!?;](?:[^。！？；!?;\n]*[^\s。！？；!?;])?[。！？；!?;]?")
+_NEWLINES = re.compile(r"\n[\n \t]*")
 _HEADING_MAX = 40
 _PLAIN_HEADING_MAX = 24
 _HEADING_START = re.compile(
@@ -64,34 +66,32 @@ class View:
 def make_view(text: str) -> View:
     """Remove soft line breaks: a newline run after a long line that does not end a sentence,
     followed by a CJK character or digit."""
-    keep = bytearray(b"\x01") * len(text)
+    pieces: list[str] = []
+    index = array("l")
+    kept = 0  # text[kept:] is not yet copied
     line_start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        if text[i] != "\n":
-            i += 1
-            continue
-        j = i
-        while j < n and text[j] in "\n \t":
-            j += 1
+    for m in _NEWLINES.finditer(text):
+        i, j = m.start(), m.end()
         line = text[line_start:i].strip()
         soft = (
             len(line) >= _MIN_WRAPPED_LINE
             and line[-1] not in _LINE_END_PUNCT
-            and not _HEADING_START.match(line)
-            and j < n
+            and j < len(text)
             and (is_cjk(text[j]) or text[j].isdigit())
+            and m.group().count("\n") <= 2
             and text[j - 1] == "\n"
-            and text.count("\n", i, j) <= 2
+            and not _HEADING_START.match(line)
         )
         if soft:
-            for k in range(i, j):
-                keep[k] = 0
+            pieces.append(text[kept:i])
+            index.extend(range(kept, i))
+            kept = j
         line_start = j
-        i = j
-    index = array("l", (k for k in range(n) if keep[k]))
-    return View(text="".join(text[k] for k in index), index=index)
+    if not pieces:
+        return View(text=text, index=array("l", range(len(text))))
+    pieces.append(text[kept:])
+    index.extend(range(kept, len(text)))
+    return View(text="".join(pieces), index=index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +103,10 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences end at 。！？； or a newline; whitespace at either end is left out."""
-    out: list[Sentence] = []
-    start = 0
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch in SENTENCE_END or ch == "\n" or i == n - 1:
-            end = i + 1
-            while start < end and text[start].isspace():
-                start += 1
-            stop = end
-            while stop > start and text[stop - 1].isspace():
-                stop -= 1
-            if stop > start:
-                out.append(Sentence(start, stop, text[start:stop]))
-            start = end
-    return out
+    return [
+        Sentence(m.start(), m.end(), m.group())
+        for m in _SENTENCE.finditer(text)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
