@@ -212,6 +212,43 @@ def validate(graph: GraphOpt = Path("graph")) -> None:
 
 
 @app.command()
+def explore(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path("graph.html"),
+    graph: GraphOpt = Path("graph"),
+    mechanism: Annotated[str | None, typer.Option(help="only this mechanism (any name)")] = None,
+    province: Annotated[str | None, typer.Option(help="only adoptions in this province")] = None,
+    since: Annotated[int | None, typer.Option(help="only adoptions from this year on")] = None,
+    full: Annotated[bool, typer.Option("--full", help="every node and edge, not mechanisms ↔ provinces")] = False,
+) -> None:
+    """Write an interactive explorer: one self-contained HTML page that works offline."""
+    from kg.api import Graph
+    from kg.show import write_explorer
+
+    try:
+        page = write_explorer(Graph(graph), out, mechanism=mechanism, province=province, since=since, full=full)
+    except CgkgError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {page.path}: {page.nodes} nodes, {page.edges} edges, {page.bytes // 1024} KiB")
+
+
+@app.command()
+def plot(
+    kind: Annotated[str, typer.Argument(help="diffusion or heatmap")],
+    mechanism: Annotated[str | None, typer.Argument(help="the mechanism (diffusion only), e.g. 五社联动")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="image file to write (.png, .svg, .pdf)")] = Path("fig.png"),
+    graph: GraphOpt = Path("graph"),
+) -> None:
+    """Draw a plot: `diffusion MECHANISM` (cumulative adopters by year and level) or `heatmap` (province × mechanism, first year)."""
+    from kg.api import Graph
+    from kg.plot import write_plot
+
+    try:
+        typer.echo(f"wrote {write_plot(Graph(graph), kind, out, mechanism=mechanism)}")
+    except CgkgError as exc:
+        _fail(exc)
+
+
+@app.command()
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
     format: Annotated[str, typer.Option("--format", "-f", help="trig, nquads, turtle, jsonld, gexf or graphml")] = "trig",

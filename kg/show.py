@@ -49,6 +49,7 @@ OPTIONS: dict[str, Any] = {
         "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
         "stabilization": {"enabled": True, "iterations": 300, "fit": True},
     },
+    "layout": {"randomSeed": 7},  # the same file draws the same picture every time
     "interaction": {"hover": True, "hideEdgesOnDrag": False, "tooltipDelay": 150},
     "nodes": {"font": {"size": 14, "face": "Noto Sans CJK SC, Noto Sans, sans-serif"}, "borderWidth": 1},
     "edges": {"smooth": False, "color": {"inherit": False}, "selectionWidth": 2},

@@ -159,10 +159,15 @@ def test_show_clicking_a_node_and_an_edge_shows_their_details(browser, pages: di
     click_at("cgkg.network.getPosition(arguments[0])", wushe["id"])
     info = browser.find_element("id", "info").text
     assert "五社联动" in info and "Five-society linkage" in info
-    browser.execute_script("cgkg.network.fit({nodes: [arguments[0], arguments[1]], animation: false})", wuyi["id"], wushe["id"])
+    browser.execute_script(  # leave only the two nodes on screen, so the click can only hit their edge
+        "const keep = new Set([arguments[0], arguments[1]]);"
+        "cgkg.nodes.update(cgkg.nodes.get().map(n => ({id: n.id, hidden: !keep.has(n.id)})));"
+        "cgkg.network.fit({nodes: [arguments[0], arguments[1]], animation: false}); cgkg.network.unselectAll();",
+        wuyi["id"], wushe["id"],
+    )
     click_at(
         "(() => { const a = cgkg.network.getPosition(arguments[0]), b = cgkg.network.getPosition(arguments[1]);"
-        " return {x: a.x + (b.x - a.x) * 0.45, y: a.y + (b.y - a.y) * 0.45}; })()",
+        " return {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2}; })()",
         wuyi["id"], wushe["id"],
     )
     info = browser.find_element("id", "info").text
@@ -244,3 +249,16 @@ def test_show_unknown_mechanism_is_a_clear_error(seed_graph: Path, tmp_path: Pat
         write_explorer(kg.open(seed_graph), tmp_path / "x.html", mechanism="没有这个机制")
     with pytest.raises(ShowError, match="E703"):
         write_explorer(kg.open(seed_graph), tmp_path / "x.html", since=2100)
+
+
+def test_show_cli_writes_the_page(seed_graph: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = tmp_path / "graph.html"
+    result = CliRunner().invoke(app, ["explore", "-o", str(out), "--graph", str(seed_graph), "--mechanism", "五社联动", "--full"])
+    assert result.exit_code == 0, result.output
+    assert "<!DOCTYPE html>" in out.read_text(encoding="utf-8") and "nodes" in result.output
+    bad = CliRunner().invoke(app, ["explore", "-o", str(out), "--graph", str(seed_graph), "--mechanism", "没有"])
+    assert bad.exit_code == 2 and "E702" in bad.output
