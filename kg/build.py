@@ -133,6 +133,8 @@ def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecor
         return None, outcome
     try:
         text = read_file(path, max_bytes=max_bytes)
+        if not text.text.strip():
+            raise ReadError("E106", path=path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         outcome.sha256 = digest
         record = extract_text(text, doc_id=path.stem, sha256=digest, nlp=nlp)  # type: ignore[arg-type]

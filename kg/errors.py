@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "E103": "{path}: cannot detect the text encoding; save it as UTF-8 or GB18030",
     "E104": "{path}: the file is {size} bytes, over the limit of {limit}; raise --max-bytes",
     "E105": "{path}: not a regular file ({reason})",
+    "E106": "{path}: no text, only markup or white space; save a page after it has loaded",
     # --- extract (E2xx) --------------------------------------------------------------
     "E201": "pipeline config {path} is invalid: {reason}",
     "E202": "component {name!r} could not load its patterns from {path}: {reason}",

@@ -173,6 +173,13 @@ CASES = [
         record=lambda r: r["format"] == "html" and "朝阳" not in json.dumps(r, ensure_ascii=False),
     ),
     Case(
+        "script-only-page",
+        "blank.html",
+        lambda p: p.write_text("<html><body><script>render();</script>\n</body></html>"),
+        "failed",
+        r"E106 .*no text, only markup or white space",
+    ),
+    Case(
         "no-date-no-jurisdiction",
         "notice.txt",
         lambda p: p.write_text(UNDATED, encoding="utf-8"),
