@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import re
+from collections import defaultdict
+
 import ahocorasick
 
 __all__ = ["Lexicon", "Match"]
@@ -29,22 +32,52 @@ class Match:
 class Lexicon:
     """Find every vocabulary word in a text; ``value`` is what the word maps to."""
 
-    def __init__(self, words: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+    def __init__(
+        self, words: Mapping[str, Any] | Iterable[tuple[str, Any]], *, by_last_char: bool = False
+    ) -> None:
+        """``by_last_char`` finds words by scanning for their final characters (a regex
+        character class) and looking the candidates up: much faster than the automaton
+        when many words end in a few characters (region names end in 省 市 县 区 …)."""
         self._automaton = ahocorasick.Automaton()
         items = words.items() if isinstance(words, Mapping) else words
-        count = 0
+        self._words: dict[str, Any] = {}
+        lengths: dict[str, set[int]] = defaultdict(set)
         for key, value in items:
             if key:
                 self._automaton.add_word(key, (key, value))
-                count += 1
-        self.size = count
-        if count:
+                self._words[key] = value
+                lengths[key[-1]].add(len(key))
+        self.size = len(self._words)
+        self._lengths = {c: sorted(v, reverse=True) for c, v in lengths.items()}
+        self._last = (
+            re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
+            if by_last_char and lengths
+            else None
+        )
+        if self.size:
             self._automaton.make_automaton()
+
+    def _by_last_char(self, text: str) -> list[Match]:
+        assert self._last is not None
+        out = []
+        words, lengths = self._words, self._lengths
+        for m in self._last.finditer(text):
+            end = m.end()
+            for length in lengths[m.group()]:
+                start = end - length
+                if start >= 0:
+                    key = text[start:end]
+                    if key in words:
+                        out.append(Match(start, end, key, words[key]))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
 
     def all(self, text: str) -> list[Match]:
         """Every occurrence of every word, overlapping ones included, in text order."""
         if not self.size:
             return []
+        if self._last is not None:
+            return self._by_last_char(text)
         out = [
             Match(end + 1 - len(key), end + 1, key, value)
             for end, (key, value) in self._automaton.iter(text)
@@ -56,6 +89,14 @@ class Lexicon:
         """Leftmost-longest occurrences that do not overlap."""
         if not self.size:
             return []
+        if self._last is not None:
+            out: list[Match] = []
+            last_end = -1
+            for match in self._by_last_char(text):
+                if match.start >= last_end:
+                    out.append(match)
+                    last_end = match.end
+            return out
         return [
             Match(end + 1 - len(key), end + 1, key, value)
             for end, (key, value) in self._automaton.iter_long(text)

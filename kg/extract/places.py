@@ -66,7 +66,7 @@ class RegionFinder:
                         words[short] = tuple(
                             c for c, e in vocab.regions.items() if short in e.short_names and e.level == "province"
                         )
-        self._lexicon = Lexicon(words)
+        self._lexicon = Lexicon(words, by_last_char=True)
         self._local_cache: dict[str, Lexicon] = {}
         self._community_stop = set(vocab.cue("not-community-names"))
         self._community_left = tuple(vocab.cue("community-left-boundary"))
@@ -125,7 +125,7 @@ class RegionFinder:
                 for short in entry.short_names:
                     words.setdefault(short, ())
                     words[short] = (*words[short], code)
-        return Lexicon(words)
+        return Lexicon(words, by_last_char=True)
 
 
 def find_local_regions(
