@@ -56,7 +56,7 @@ def _check_format(format: str) -> None:
 
 
 def export_rdf(store: ox.Store, output: str | Path, *, format: str) -> int:
-    """Write ``store`` to ``output`` in an RDF ``format``; returns the number of quads (Turtle: triples).
+    """Write ``store`` to ``output`` as RDF ``format``; returns the quad (Turtle: triple) count.
 
     Raises:
         QueryError: ``format`` is not one of :data:`RDF_FORMATS`.
@@ -91,7 +91,9 @@ def network_for_export(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``network`` whose node and edge attributes every network format accepts."""
     out = nx.MultiDiGraph()
     out.add_nodes_from((node, _plain(data)) for node, data in network.nodes(data=True))
-    out.add_edges_from((u, v, key, _plain(data)) for u, v, key, data in network.edges(keys=True, data=True))
+    out.add_edges_from(
+        (u, v, key, _plain(data)) for u, v, key, data in network.edges(keys=True, data=True)
+    )
     return out
 
 
@@ -124,6 +126,8 @@ def export_graph(graph: str | Path, output: str | Path, *, format: str) -> str:
     opened = Graph(graph)
     if format in RDF_FORMATS:
         count = export_rdf(opened.store.store, output, format=format)
-        return f"wrote {count} {'triples' if format == 'turtle' else 'quads'} as {format} to {output}"
+        return (
+            f"wrote {count} {'triples' if format == 'turtle' else 'quads'} as {format} to {output}"
+        )
     nodes, edges = export_network(opened.to_networkx(), output, format=format)
     return f"wrote {nodes} nodes and {edges} edges as {format} to {output}"

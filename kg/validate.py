@@ -26,7 +26,14 @@ from kg.errors import StoreError
 from kg.store import TRIG_FILE
 from kg.vocab import ontology_dir
 
-__all__ = ["Violation", "shapes_graph", "load_union", "validate_data", "validate_graph", "count_violations"]
+__all__ = [
+    "Violation",
+    "shapes_graph",
+    "load_union",
+    "validate_data",
+    "validate_graph",
+    "count_violations",
+]
 
 SHAPES_FILE = "shapes.ttl"
 
@@ -90,7 +97,9 @@ def validate_data(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) -> 
                 focus=str(report.value(result, SH.focusNode)),
                 path=str(report.value(result, SH.resultPath) or ""),
                 message=str(report.value(result, SH.resultMessage) or ""),
-                severity=str(report.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1],
+                severity=str(report.value(result, SH.resultSeverity) or SH.Violation).rsplit(
+                    "#", 1
+                )[-1],
                 value=None if value is None else str(value),
                 shape=str(report.value(result, SH.sourceShape) or "") or None,
             )

@@ -28,7 +28,9 @@ def seed_network(seed_graph: Path) -> nx.MultiDiGraph:
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "jsonld"])
-def test_export_rdf_datasets_round_trip(seed_graph: Path, seed_quads: set[ox.Quad], tmp_path: Path, fmt: str) -> None:
+def test_export_rdf_datasets_round_trip(
+    seed_graph: Path, seed_quads: set[ox.Quad], tmp_path: Path, fmt: str
+) -> None:
     out = tmp_path / f"graph.{fmt}"
     summary = export_graph(seed_graph, out, format=fmt)
     assert f"{len(seed_quads)} quads" in summary
@@ -38,7 +40,9 @@ def test_export_rdf_datasets_round_trip(seed_graph: Path, seed_quads: set[ox.Qua
     assert ox.DefaultGraph() in graphs and len(graphs) == 6  # the ontology + one graph per document
 
 
-def test_export_turtle_is_the_union_of_all_graphs(seed_graph: Path, seed_quads: set[ox.Quad], tmp_path: Path) -> None:
+def test_export_turtle_is_the_union_of_all_graphs(
+    seed_graph: Path, seed_quads: set[ox.Quad], tmp_path: Path
+) -> None:
     out = tmp_path / "graph.ttl"
     export_graph(seed_graph, out, format="turtle")
     parsed = list(ox.parse(path=str(out), format=ox.RdfFormat.TURTLE))
@@ -50,10 +54,15 @@ def test_export_turtle_is_the_union_of_all_graphs(seed_graph: Path, seed_quads: 
 
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
-def test_export_networks_round_trip(seed_graph: Path, seed_network: nx.MultiDiGraph, tmp_path: Path, fmt: str) -> None:
+def test_export_networks_round_trip(
+    seed_graph: Path, seed_network: nx.MultiDiGraph, tmp_path: Path, fmt: str
+) -> None:
     out = tmp_path / f"graph.{fmt}"
     summary = export_graph(seed_graph, out, format=fmt)
-    assert f"{seed_network.number_of_nodes()} nodes and {seed_network.number_of_edges()} edges" in summary
+    assert (
+        f"{seed_network.number_of_nodes()} nodes and {seed_network.number_of_edges()} edges"
+        in summary
+    )
     back = nx.read_gexf(str(out)) if fmt == "gexf" else nx.read_graphml(str(out))
     assert back.number_of_nodes() == seed_network.number_of_nodes()
     assert back.number_of_edges() == seed_network.number_of_edges()
@@ -86,7 +95,11 @@ def test_export_unknown_format_and_missing_graph(seed_graph: Path, tmp_path: Pat
 
 def test_export_cli_writes_the_file(seed_graph: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.nq"
-    result = CliRunner().invoke(app, ["export", "--format", "nquads", "-o", str(out), "--graph", str(seed_graph)])
+    result = CliRunner().invoke(
+        app, ["export", "--format", "nquads", "-o", str(out), "--graph", str(seed_graph)]
+    )
     assert result.exit_code == 0 and "quads" in result.output and out.stat().st_size > 0
-    bad = CliRunner().invoke(app, ["export", "--format", "xml", "-o", str(out), "--graph", str(seed_graph)])
+    bad = CliRunner().invoke(
+        app, ["export", "--format", "xml", "-o", str(out), "--graph", str(seed_graph)]
+    )
     assert bad.exit_code == 2 and "E604" in bad.output

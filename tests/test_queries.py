@@ -9,7 +9,15 @@ import pytest
 from kg.api import Graph
 from kg.queries import get_query, list_queries
 
-NEW_QUERIES = ["timeline", "mechanisms", "policies", "cites", "co-adoption", "documents", "evidence"]
+NEW_QUERIES = [
+    "timeline",
+    "mechanisms",
+    "policies",
+    "cites",
+    "co-adoption",
+    "documents",
+    "evidence",
+]
 
 
 @pytest.mark.parametrize("name", NEW_QUERIES)
@@ -19,9 +27,15 @@ def test_queries_are_declared_with_a_description(name: str) -> None:
 
 
 def test_queries_timeline_of_wushe_liandong_has_first_years_per_province(seed_graph: Path) -> None:
-    rows = {r["province"]: r for r in Graph(seed_graph).table("timeline", mechanism="五社联动").to_dicts()}
+    rows = {
+        r["province"]: r
+        for r in Graph(seed_graph).table("timeline", mechanism="五社联动").to_dicts()
+    }
     assert {"湖北省", "湖南省", "浙江省"} <= set(rows)
-    assert rows["湖北省"]["first_year"] == 2021 and rows["湖北省"]["documents"] == "hubei-2021-civil-affairs-news"
+    assert (
+        rows["湖北省"]["first_year"] == 2021
+        and rows["湖北省"]["documents"] == "hubei-2021-civil-affairs-news"
+    )
     assert rows["湖南省"]["first_year"] == 2022 and "湖南省" in rows["湖南省"]["adopters"]
     assert rows["浙江省"]["adopters"] == "武义县"
 
@@ -45,14 +59,22 @@ def test_queries_mechanisms_of_a_province_reach_its_counties(seed_graph: Path) -
     for region in ("浙江省", "金华市", "武义县"):
         rows = Graph(seed_graph).table("mechanisms", region=region).to_dicts()
         wushe = [r for r in rows if r["mechanism"] == "五社联动"]
-        assert wushe and wushe[0]["jurisdiction"] == "武义县" and wushe[0]["status"] == "implemented"
+        assert (
+            wushe and wushe[0]["jurisdiction"] == "武义县" and wushe[0]["status"] == "implemented"
+        )
     assert Graph(seed_graph).table("mechanisms", region="湖北省").rows
-    assert not [r for r in Graph(seed_graph).table("mechanisms", region="湖北省").to_dicts() if r["jurisdiction"] == "武义县"]
+    assert not [
+        r
+        for r in Graph(seed_graph).table("mechanisms", region="湖北省").to_dicts()
+        if r["jurisdiction"] == "武义县"
+    ]
 
 
 def test_queries_policies_by_issuer_name_and_by_agency(seed_graph: Path) -> None:
     rows = Graph(seed_graph).table("policies", issuer="国务院办公厅").to_dicts()
-    assert [(r["number"], r["documents"]) for r in rows] == [("国办发〔2021〕56号", "hunan-2022-community-service-plan")]
+    assert [(r["number"], r["documents"]) for r in rows] == [
+        ("国办发〔2021〕56号", "hunan-2022-community-service-plan")
+    ]
     joint = Graph(seed_graph).table("policies", issuer="财政部办公厅").to_dicts()
     assert joint and joint[0]["documents"] == "henan-2023-proposal-reply"
     hunan = Graph(seed_graph).table("policies", issuer="湖南省人民政府").to_dicts()
@@ -61,8 +83,14 @@ def test_queries_policies_by_issuer_name_and_by_agency(seed_graph: Path) -> None
 
 def test_queries_cites_finds_the_citing_document_by_number_or_title(seed_graph: Path) -> None:
     rows = Graph(seed_graph).table("cites", policy="国办发〔2021〕56号").to_dicts()
-    assert [(r["document"], r["relation"]) for r in rows] == [("hunan-2022-community-service-plan", "cites")]
-    by_title = Graph(seed_graph).table("cites", policy="《国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知》").to_dicts()
+    assert [(r["document"], r["relation"]) for r in rows] == [
+        ("hunan-2022-community-service-plan", "cites")
+    ]
+    by_title = (
+        Graph(seed_graph)
+        .table("cites", policy="《国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知》")
+        .to_dicts()
+    )
     assert [r["document"] for r in by_title] == ["hunan-2022-community-service-plan"]
     assert Graph(seed_graph).table("cites", policy="").rows == ()
 
@@ -72,13 +100,17 @@ def test_queries_co_adoption_counts_shared_jurisdictions(seed_graph: Path) -> No
     rows = graph.table("co-adoption").to_dicts()
     assert rows and all(r["mechanism_a"] != r["mechanism_b"] and r["count"] >= 1 for r in rows)
     assert [r["count"] for r in rows] == sorted((r["count"] for r in rows), reverse=True)
-    wushe = [r for r in rows if "五社联动" in (r["mechanism_a"], r["mechanism_b"]) and r["count"] >= 2]
+    wushe = [
+        r for r in rows if "五社联动" in (r["mechanism_a"], r["mechanism_b"]) and r["count"] >= 2
+    ]
     assert wushe
     for row in wushe[:3]:  # every listed jurisdiction adopted both, says `adopters`
         places = set(row["jurisdictions"].split("、"))
         assert len(places) == row["count"]
         for mechanism in (row["mechanism_a"], row["mechanism_b"]):
-            assert places <= {r["jurisdiction"] for r in graph.table("adopters", mechanism=mechanism).to_dicts()}
+            assert places <= {
+                r["jurisdiction"] for r in graph.table("adopters", mechanism=mechanism).to_dicts()
+            }
 
 
 def test_queries_documents_under_a_region(seed_graph: Path) -> None:
@@ -91,9 +123,18 @@ def test_queries_documents_under_a_region(seed_graph: Path) -> None:
 
 
 def test_queries_evidence_gives_the_sentence_and_offsets(seed_graph: Path) -> None:
-    rows = Graph(seed_graph).table("evidence", mechanism="一有七中心", jurisdiction="河南省").to_dicts()
+    rows = (
+        Graph(seed_graph)
+        .table("evidence", mechanism="一有七中心", jurisdiction="河南省")
+        .to_dicts()
+    )
     assert len(rows) == 1
     row = rows[0]
     assert "一有七中心" in row["evidence"] and row["file"] == "henan-2023-proposal-reply.txt"
-    assert row["end"] > row["start"] >= 0 and row["status"] == "implemented" and row["since"] == 2018
-    assert Graph(seed_graph).table("evidence", mechanism="一有七中心", jurisdiction="湖北省").rows == ()
+    assert (
+        row["end"] > row["start"] >= 0 and row["status"] == "implemented" and row["since"] == 2018
+    )
+    assert (
+        Graph(seed_graph).table("evidence", mechanism="一有七中心", jurisdiction="湖北省").rows
+        == ()
+    )

@@ -26,9 +26,13 @@ GOOD_ADOPTION = """
 """
 
 
-def _write_graph(folder: Path, *, status: str = "cgkg:status cgkg:Implemented ;", start: str = "2") -> Path:
+def _write_graph(
+    folder: Path, *, status: str = "cgkg:status cgkg:Implemented ;", start: str = "2"
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "graph.trig").write_text(PREFIXES + GOOD_ADOPTION % {"status": status, "start": start}, encoding="utf-8")
+    (folder / "graph.trig").write_text(
+        PREFIXES + GOOD_ADOPTION % {"status": status, "start": start}, encoding="utf-8"
+    )
     return folder
 
 
@@ -52,19 +56,28 @@ def test_validate_a_hand_made_good_graph_conforms(tmp_path: Path) -> None:
     [
         ("", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
         ("cgkg:status cgkg:Maybe ;", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
-        ("cgkg:status cgkg:Planned, cgkg:Pilot ;", "2", "https://w3id.org/cgkg/ontology#status", "urn:a"),
+        (
+            "cgkg:status cgkg:Planned, cgkg:Pilot ;",
+            "2",
+            "https://w3id.org/cgkg/ontology#status",
+            "urn:a",
+        ),
         ("cgkg:status cgkg:Planned ;", '"2"', "http://www.w3.org/ns/oa#start", "urn:ev"),
         ("cgkg:status cgkg:Planned ;", "12", "http://www.w3.org/ns/oa#start", "urn:ev"),
     ],
 )
-def test_validate_reports_a_broken_adoption(tmp_path: Path, status: str, start: str, path: str, focus: str) -> None:
+def test_validate_reports_a_broken_adoption(
+    tmp_path: Path, status: str, start: str, path: str, focus: str
+) -> None:
     violations = validate_graph(_write_graph(tmp_path, status=status, start=start))
     assert (focus, path) in {(v.focus, v.path) for v in violations}
     assert all(v.message and v.severity == "Violation" for v in violations)
 
 
 def test_validate_reports_a_document_without_source_file() -> None:
-    data = rdflib.Graph().parse(format="turtle", data=PREFIXES + '<urn:d> a cgkg:Document ; dcterms:identifier "d" .')
+    data = rdflib.Graph().parse(
+        format="turtle", data=PREFIXES + '<urn:d> a cgkg:Document ; dcterms:identifier "d" .'
+    )
     [violation] = validate_data(data)
     assert violation.path.endswith("#sourceFile") and "source file" in str(violation)
 
@@ -79,4 +92,9 @@ def test_validate_cli_exit_codes(seed_graph: Path, tmp_path: Path) -> None:
     good = runner.invoke(app, ["validate", "--graph", str(seed_graph)])
     assert good.exit_code == 0 and "conforms" in good.output
     bad = runner.invoke(app, ["validate", "--graph", str(_write_graph(tmp_path, status=""))])
-    assert bad.exit_code == 1 and "urn:a" in bad.output and "status" in bad.output and "1 violations" in bad.output
+    assert (
+        bad.exit_code == 1
+        and "urn:a" in bad.output
+        and "status" in bad.output
+        and "1 violations" in bad.output
+    )
