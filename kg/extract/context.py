@@ -151,21 +151,14 @@ class Context:
         head_levels = [a.ref_value for a in agencies if a.ref == "level" and a.end <= head_end]
         level = head_levels[0] if head_levels else self._self_level(text)
         if level:
-            # full names of that level seen once, then scored by full + short mentions
+            # every unit of that level, scored by how often its full or short name occurs
+            # (a report says 黔西南州 or 广安 far more often than the full official name)
             same = {
-                c: text.count(self.vocab.regions[c].name)
-                + sum(text.count(s) for s in self.vocab.regions[c].short_names)
-                for c in counts
-                if self.vocab.regions[c].level == level
+                c: text.count(e.name) + sum(text.count(s) for s in e.short_names)
+                for c, e in self.vocab.regions.items()
+                if e.level == level
             }
-            if not same:
-                # no full name of that level: count the short names of every unit of it
-                same = {
-                    c: sum(text.count(s) for s in e.short_names)
-                    for c, e in self.vocab.regions.items()
-                    if e.level == level and e.short_names
-                }
-                same = {c: n for c, n in same.items() if n}
+            same = {c: n for c, n in same.items() if n}
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
         return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
