@@ -35,6 +35,9 @@ class Graph:
         self.path = Path(path)
         self.store = GraphStore.open(self.path)
 
+    def __repr__(self) -> str:
+        return f"kg.Graph({str(self.path)!r}: {self.store.count()} quads)"
+
     def table(self, name: str, **params: Any) -> Table:
         """Named query ``name`` as a :class:`~kg.store.Table`."""
         return run_query(name, store=self.store, **params)
