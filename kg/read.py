@@ -136,8 +136,10 @@ def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, str, tup
     elif b"\x00" in data:  # ASCII in UTF-16 has a NUL in every other byte
         sample = data[:8192]
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        codec = "utf-16-le" if odd > 4 * even else "utf-16-be" if even > 4 * odd else None
-        attempts = [(codec, codec, data)] if codec else []
+        # Without ASCII the NULs come from hanzi such as 一 (U+4E00) and tell little, so both
+        # byte orders are tried, the likelier first; each must read like Chinese.
+        order = ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")
+        attempts = [(codec, codec, data) for codec in order]
     else:
         attempts = [("utf-8", "utf-8", data), ("gb18030", "gb18030", data)]
     for codec, name, payload in attempts:

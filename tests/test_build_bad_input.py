@@ -156,6 +156,14 @@ CASES = [
         None,
         record=lambda r: r["encoding"] == "utf-16-le" and r["jurisdiction"]["name"] == "湖北省",
     ),
+    Case(  # no ASCII, so no NUL bytes from it; 一 and 最 (U+4E00, U+6700) still give some
+        "utf16be-no-bom-hanzi-only",
+        "utf16be.txt",
+        lambda p: p.write_bytes(re.sub(r"[\x00-\x7f]", "", seed_excerpt(1500, 3000)).encode("utf-16-be")),
+        "built",
+        None,
+        record=lambda r: r["encoding"] == "utf-16-be" and r["jurisdiction"]["name"] == "湖北省",
+    ),
     Case(
         "over-max-bytes",
         "huge.txt",
