@@ -55,11 +55,11 @@ class Graph:
         return self.table(name, **params).to_dicts()
 
     def adoptions(self) -> Any:
-        """Every adoption (mechanism, jurisdiction, province, status, year, evidence, document) as a DataFrame."""
+        """Every adoption: mechanism, jurisdiction, status, year, evidence, document."""
         return self.query("adoptions")
 
     def policies(self) -> Any:
-        """Every policy the documents name (title, number, issuer, citing documents) as a DataFrame."""
+        """Every policy the documents name: title, number, issuer, citing documents."""
         return self.query("cited-policies")
 
     def to_networkx(self) -> Any:
@@ -75,15 +75,14 @@ class Graph:
     def rdflib(self) -> Any:
         """An ``rdflib.Dataset`` over the same on-disk store, read-only (via oxrdflib).
 
-        >>> ds = Graph("graph").rdflib()                      # doctest: +SKIP
-        >>> len(list(ds.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3")))  # doctest: +SKIP
-        3
+        >>> ds = Graph("graph").rdflib()  # doctest: +SKIP
+        >>> ds.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3")  # doctest: +SKIP
         """
         import rdflib
         from rdflib.store import Store
 
         oxigraph_store = rdflib.plugin.get("Oxigraph", Store)
-        return rdflib.Dataset(store=oxigraph_store(store=self.store.store))
+        return rdflib.Dataset(store=oxigraph_store(store=self.store.store))  # type: ignore[call-arg]
 
 
 def open_graph(path: str | Path = "graph") -> Graph:

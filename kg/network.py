@@ -47,7 +47,15 @@ class Filters:
     since: int | None = None
 
     def describe(self) -> str:
-        parts = [f"{k}={v}" for k, v in (("mechanism", self.mechanism), ("province", self.province), ("since", self.since)) if v is not None]
+        parts = [
+            f"{k}={v}"
+            for k, v in (
+                ("mechanism", self.mechanism),
+                ("province", self.province),
+                ("since", self.since),
+            )
+            if v is not None
+        ]
         return ", ".join(parts) or "none"
 
 
@@ -76,31 +84,61 @@ def select_adoptions(rows: Rows, filters: Filters, *, run: QueryRunner) -> Rows:
             raise ShowError("E702", name=filters.mechanism)
     if filters.province:
         wanted = filters.province.strip().casefold()
-        out = [r for r in out if wanted in {str(r[k]).casefold() for k in ("province", "province_en", "province_iri")}]
+        out = [
+            r
+            for r in out
+            if wanted in {str(r[k]).casefold() for k in ("province", "province_en", "province_iri")}
+        ]
     if filters.since is not None:
         out = [r for r in out if r["year"] is not None and r["year"] >= filters.since]
     return out
 
 
-def _add_node(g: nx.MultiDiGraph, key: str, kind: str, label: str, label_en: str = "", year: int | None = None, **extra: Any) -> None:
+def _add_node(
+    g: nx.MultiDiGraph,
+    key: str,
+    kind: str,
+    label: str,
+    label_en: str = "",
+    year: int | None = None,
+    **extra: Any,
+) -> None:
     if key in g:
         node = g.nodes[key]
         node["year"] = first_year([node.get("year"), year])
         return
-    g.add_node(key, type=kind, label=label or key.rsplit("/", 1)[-1], label_en=label_en, year=year, **extra)
+    g.add_node(
+        key, type=kind, label=label or key.rsplit("/", 1)[-1], label_en=label_en, year=year, **extra
+    )
 
 
 def _add_adoptions(g: nx.MultiDiGraph, adoptions: Rows) -> None:
     for r in adoptions:
         _add_node(g, r["mechanism_iri"], "mechanism", r["mechanism"], r["mechanism_en"], r["year"])
         _add_node(
-            g, r["adopter"], "region", r["jurisdiction"], r["jurisdiction_en"], r["year"],
-            level=r["level"], province=r["province"],
+            g,
+            r["adopter"],
+            "region",
+            r["jurisdiction"],
+            r["jurisdiction_en"],
+            r["year"],
+            level=r["level"],
+            province=r["province"],
         )
         g.add_edge(
-            r["adopter"], r["mechanism_iri"], key=r["adoption"], kind="adoption",
-            status=r["status"], year=r["year"], since=r["since"], document=r["document"],
-            file=r["file"], title=r["title"], evidence=r["evidence"], start=r["start"], end=r["end"],
+            r["adopter"],
+            r["mechanism_iri"],
+            key=r["adoption"],
+            kind="adoption",
+            status=r["status"],
+            year=r["year"],
+            since=r["since"],
+            document=r["document"],
+            file=r["file"],
+            title=r["title"],
+            evidence=r["evidence"],
+            start=r["start"],
+            end=r["end"],
         )
 
 
@@ -119,21 +157,44 @@ def full_network(run: QueryRunner, filters: Filters = Filters()) -> nx.MultiDiGr
     documents = [d for d in run("source-documents") if not filtered or d["document"] in shown]
     years = {d["document"]: d["year"] for d in documents}
     for d in documents:
-        _add_node(g, d["document_iri"], "document", d["title"] or d["document"], "", d["year"], document=d["document"], file=d["file"], genre=d["genre"])
+        _add_node(
+            g,
+            d["document_iri"],
+            "document",
+            d["title"] or d["document"],
+            "",
+            d["year"],
+            document=d["document"],
+            file=d["file"],
+            genre=d["genre"],
+        )
         if d["publisher"]:
             _add_node(g, d["publisher"], "agency", d["publisher_name"], "", d["year"])
             g.add_edge(d["document_iri"], d["publisher"], kind="published-by")
     for r in kept:
-        if r["document_iri"] in g and not g.has_edge(r["document_iri"], r["adopter"], key="reports"):
+        if r["document_iri"] in g and not g.has_edge(
+            r["document_iri"], r["adopter"], key="reports"
+        ):
             g.add_edge(r["document_iri"], r["adopter"], key="reports", kind="reports")
     for c in run("citations"):
         if c["document"] not in years:
             continue
-        _add_node(g, c["policy"], "policy", c["policy_title"], "", years[c["document"]], number=c["number"], issuer=c["issuer"])
+        _add_node(
+            g,
+            c["policy"],
+            "policy",
+            c["policy_title"],
+            "",
+            years[c["document"]],
+            number=c["number"],
+            issuer=c["issuer"],
+        )
         if not g.has_edge(c["document_iri"], c["policy"], key=c["relation"]):
             g.add_edge(c["document_iri"], c["policy"], key=c["relation"], kind=c["relation"])
         if c["issuer_agency"]:
-            _add_node(g, c["issuer_agency"], "agency", c["issuer_agency_name"], "", years[c["document"]])
+            _add_node(
+                g, c["issuer_agency"], "agency", c["issuer_agency_name"], "", years[c["document"]]
+            )
             if not g.has_edge(c["policy"], c["issuer_agency"], key="issued-by"):
                 g.add_edge(c["policy"], c["issuer_agency"], key="issued-by", kind="issued-by")
     return g
@@ -149,15 +210,33 @@ def province_network(run: QueryRunner, filters: Filters = Filters()) -> nx.Graph
     for r in select_adoptions(run("adoptions"), filters, run=run):
         province = r["province_iri"] or r["adopter"]
         _add_node(g, r["mechanism_iri"], "mechanism", r["mechanism"], r["mechanism_en"], r["year"])
-        _add_node(g, province, "region", r["province"] or r["jurisdiction"], r["province_en"] or r["jurisdiction_en"], r["year"], level="province")
+        _add_node(
+            g,
+            province,
+            "region",
+            r["province"] or r["jurisdiction"],
+            r["province_en"] or r["jurisdiction_en"],
+            r["year"],
+            level="province",
+        )
         if not g.has_edge(province, r["mechanism_iri"]):
-            g.add_edge(province, r["mechanism_iri"], kind="adoptions", documents=set(), adoptions=[], year=None)
+            g.add_edge(
+                province,
+                r["mechanism_iri"],
+                kind="adoptions",
+                documents=set(),
+                adoptions=[],
+                year=None,
+            )
         edge = g.edges[province, r["mechanism_iri"]]
         edge["documents"].add(r["document"])
         edge["weight"] = len(edge["documents"])
         edge["year"] = first_year([edge["year"], r["year"]])
         edge["adoptions"].append(
-            {k: r[k] for k in ("jurisdiction", "status", "year", "document", "file", "title", "evidence")}
+            {
+                k: r[k]
+                for k in ("jurisdiction", "status", "year", "document", "file", "title", "evidence")
+            }
         )
     for _, _, data in g.edges(data=True):
         data["documents"] = sorted(data["documents"])

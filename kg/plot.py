@@ -21,6 +21,7 @@ from typing import Any
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from kg.api import Graph
 from kg.errors import ShowError
@@ -31,8 +32,17 @@ __all__ = ["PLOTS", "has_cjk", "has_cjk_font", "cjk_font", "diffusion", "heatmap
 PLOTS = ("diffusion", "heatmap")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PROBE = "五社联动省"
-_PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-              "Microsoft YaHei", "PingFang SC", "SimHei", "Noto Sans SC", "Droid Sans Fallback")
+_PREFERRED = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Noto Sans SC",
+    "Droid Sans Fallback",
+)
 NOT_ADOPTED = "called-for"
 """A call to adopt is not an adoption: diffusion curves and the heatmap leave these out."""
 
@@ -56,9 +66,21 @@ def _covers(path: str) -> bool:
 def cjk_font() -> str | None:
     """The family name of an installed font that draws Chinese, or None."""
     fonts = font_manager.fontManager.ttflist
-    ranked = sorted(fonts, key=lambda f: (f.name not in _PREFERRED, _PREFERRED.index(f.name) if f.name in _PREFERRED else 0, f.name))
+    ranked = sorted(
+        fonts,
+        key=lambda f: (
+            f.name not in _PREFERRED,
+            _PREFERRED.index(f.name) if f.name in _PREFERRED else 0,
+            f.name,
+        ),
+    )
     for font in ranked:
-        if font.name in _PREFERRED or "CJK" in font.name or "Hei" in font.name or "Song" in font.name:
+        if (
+            font.name in _PREFERRED
+            or "CJK" in font.name
+            or "Hei" in font.name
+            or "Song" in font.name
+        ):
             if _covers(font.fname):
                 return font.name
     return None
@@ -81,7 +103,9 @@ def _label(zh: str, en: str, iri: str, *, cjk: bool, width: int = 40) -> str:
 
 
 def _adopted(graph: Graph) -> list[dict[str, Any]]:
-    return [r for r in graph.rows("adoptions") if r["status"] != NOT_ADOPTED and r["year"] is not None]
+    return [
+        r for r in graph.rows("adoptions") if r["status"] != NOT_ADOPTED and r["year"] is not None
+    ]
 
 
 def _render(fig: Figure, out: str | Path | None) -> Figure:
@@ -94,7 +118,9 @@ def _render(fig: Figure, out: str | Path | None) -> Figure:
     return fig
 
 
-def diffusion(graph: Graph, mechanism: str, out: str | Path | None = None, *, cjk: bool | None = None) -> Figure:
+def diffusion(
+    graph: Graph, mechanism: str, out: str | Path | None = None, *, cjk: bool | None = None
+) -> Figure:
     """Cumulative number of adopting jurisdictions by year, one line per administrative level.
 
     ``mechanism`` is any name of the mechanism (Chinese, English or a variant). A
@@ -117,24 +143,37 @@ def diffusion(graph: Graph, mechanism: str, out: str | Path | None = None, *, cj
     levels = {r["level"]: r for r in graph.rows("levels")}
     years = list(range(min(first.values()), max(first.values()) + 1))
     name = _label(rows[0]["mechanism"], rows[0]["mechanism_en"], rows[0]["mechanism_iri"], cjk=cjk)
-    with rc_context({"font.family": [cjk_font() or "DejaVu Sans", "DejaVu Sans"] if cjk else ["DejaVu Sans"]}):
+    with rc_context(
+        {"font.family": [cjk_font() or "DejaVu Sans", "DejaVu Sans"] if cjk else ["DejaVu Sans"]}
+    ):
         fig = Figure(figsize=(7, 4.2))
         ax = fig.add_subplot()
         for level in (lv for lv in LEVEL_NOTATIONS.values() if any(k[0] == lv for k in first)):
-            counts = [sum(1 for (lv, _), y in first.items() if lv == level and y <= year) for year in years]
+            counts = [
+                sum(1 for (lv, _), y in first.items() if lv == level and y <= year)
+                for year in years
+            ]
             names = levels.get(level, {"label": level, "label_en": level})
-            ax.step(years, counts, where="post", marker="o", label=names["label"] if cjk else names["label_en"])
+            ax.step(
+                years,
+                counts,
+                where="post",
+                marker="o",
+                label=names["label"] if cjk else names["label_en"],
+            )
         ax.set_xticks(years)
         ax.set_xlabel("年份 year" if cjk else "year")
         ax.set_ylabel("累计采纳地区 cumulative adopters" if cjk else "cumulative adopters")
         ax.set_title(f"{name}: " + ("扩散 diffusion" if cjk else "diffusion"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(title="级别 level" if cjk else "level")
         ax.grid(alpha=0.3)
         return _render(fig, out)
 
 
-def heatmap(graph: Graph, out: str | Path | None = None, *, cjk: bool | None = None, top: int = 40) -> Figure:
+def heatmap(
+    graph: Graph, out: str | Path | None = None, *, cjk: bool | None = None, top: int = 40
+) -> Figure:
     """Province × mechanism: the first year each province (or a place in it) adopted it.
 
     Shows the ``top`` mechanisms adopted by the most provinces.
@@ -150,39 +189,71 @@ def heatmap(graph: Graph, out: str | Path | None = None, *, cjk: bool | None = N
         raise ShowError("E703", filters="none")
     first: dict[tuple[str, str], int] = {}
     names: dict[str, str] = {}
-    english = {r["mechanism_iri"] for r in rows if r["mechanism_en"] and not has_cjk(r["mechanism_en"])}
+    english = {
+        r["mechanism_iri"] for r in rows if r["mechanism_en"] and not has_cjk(r["mechanism_en"])
+    }
     for r in rows:
         key = (r["province_iri"], r["mechanism_iri"])
         first[key] = min(first.get(key, r["year"]), r["year"])
-        names[r["province_iri"]] = _label(r["province"], r["province_en"], r["province_iri"], cjk=cjk)
-        names[r["mechanism_iri"]] = _label(r["mechanism"], r["mechanism_en"], r["mechanism_iri"], cjk=cjk)
+        names[r["province_iri"]] = _label(
+            r["province"], r["province_en"], r["province_iri"], cjk=cjk
+        )
+        names[r["mechanism_iri"]] = _label(
+            r["mechanism"], r["mechanism_en"], r["mechanism_iri"], cjk=cjk
+        )
     reach: dict[str, list[int]] = defaultdict(list)
     for (_, mechanism), year in first.items():
         reach[mechanism].append(year)
     named = [m for m in reach if cjk or m in english]  # English labels only: skip the unnamed
     unnamed = len(reach) - len(named)
     mechanisms = sorted(named, key=lambda m: (-len(reach[m]), min(reach[m]), names[m]))[:top]
-    provinces = sorted({p for p, _ in first}, key=lambda p: (min(y for (q, _), y in first.items() if q == p), names[p]))
+    provinces = sorted(
+        {p for p, _ in first},
+        key=lambda p: (min(y for (q, _), y in first.items() if q == p), names[p]),
+    )
     grid = np.full((len(provinces), len(mechanisms)), np.nan)
     for i, p in enumerate(provinces):
         for j, m in enumerate(mechanisms):
             grid[i, j] = first.get((p, m), np.nan)
-    with rc_context({"font.family": [cjk_font() or "DejaVu Sans", "DejaVu Sans"] if cjk else ["DejaVu Sans"]}):
+    with rc_context(
+        {"font.family": [cjk_font() or "DejaVu Sans", "DejaVu Sans"] if cjk else ["DejaVu Sans"]}
+    ):
         fig = Figure(figsize=(2.5 + 0.32 * len(mechanisms), 2.2 + 0.4 * len(provinces)))
         ax = fig.add_subplot()
         image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap="viridis")
-        ax.set_xticks(range(len(mechanisms)), [names[m] for m in mechanisms], rotation=90, fontsize=7)
+        ax.set_xticks(
+            range(len(mechanisms)), [names[m] for m in mechanisms], rotation=90, fontsize=7
+        )
         ax.set_yticks(range(len(provinces)), [names[p] for p in provinces], fontsize=8)
         for (i, j), year in np.ndenumerate(grid):
             if not np.isnan(year):
-                ax.text(j, i, f"{int(year) % 100:02d}", ha="center", va="center", fontsize=5, color="white")
+                ax.text(
+                    j,
+                    i,
+                    f"{int(year) % 100:02d}",
+                    ha="center",
+                    va="center",
+                    fontsize=5,
+                    color="white",
+                )
         title = "省份 × 机制: 首次年份 first year" if cjk else "province × mechanism: first year"
-        ax.set_title(title + (f" ({unnamed} mechanisms without an English name left out)" if unnamed else ""))
-        fig.colorbar(image, ax=ax, label="首次年份 first year" if cjk else "first year", fraction=0.03)
+        ax.set_title(
+            title + (f" ({unnamed} mechanisms without an English name left out)" if unnamed else "")
+        )
+        fig.colorbar(
+            image, ax=ax, label="首次年份 first year" if cjk else "first year", fraction=0.03
+        )
         return _render(fig, out)
 
 
-def write_plot(graph: Graph, kind: str, out: str | Path, *, mechanism: str | None = None, cjk: bool | None = None) -> Path:
+def write_plot(
+    graph: Graph,
+    kind: str,
+    out: str | Path,
+    *,
+    mechanism: str | None = None,
+    cjk: bool | None = None,
+) -> Path:
     """Draw plot ``kind`` (diffusion or heatmap) of ``graph`` into the image file ``out``.
 
     Raises:

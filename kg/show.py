@@ -28,7 +28,14 @@ from kg.api import Graph
 from kg.errors import ShowError
 from kg.network import NODE_TYPES, Filters, full_network, province_network
 
-__all__ = ["STYLES", "ExplorerPage", "page_title", "explorer_network", "explorer_html", "write_explorer"]
+__all__ = [
+    "STYLES",
+    "ExplorerPage",
+    "page_title",
+    "explorer_network",
+    "explorer_html",
+    "write_explorer",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"  # shipped with pyvis
@@ -41,17 +48,29 @@ STYLES: dict[str, tuple[str, str, str, str]] = {
     "policy": ("政策", "policy", "#756bb1", "triangle"),
     "document": ("文件", "document", "#636363", "hexagon"),
 }
-STATUS_COLOURS = {"implemented": "#2ca25f", "pilot": "#fd8d3c", "planned": "#6baed6", "called-for": "#bdbdbd"}
+STATUS_COLOURS = {
+    "implemented": "#2ca25f",
+    "pilot": "#fd8d3c",
+    "planned": "#6baed6",
+    "called-for": "#bdbdbd",
+}
 EDGE_COLOUR = "#b0b0b0"
 OPTIONS: dict[str, Any] = {
     "physics": {
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
+        "forceAtlas2Based": {
+            "gravitationalConstant": -60,
+            "springLength": 120,
+            "avoidOverlap": 0.3,
+        },
         "stabilization": {"enabled": True, "iterations": 300, "fit": True},
     },
     "layout": {"randomSeed": 7},  # the same file draws the same picture every time
     "interaction": {"hover": True, "hideEdgesOnDrag": False, "tooltipDelay": 150},
-    "nodes": {"font": {"size": 14, "face": "Noto Sans CJK SC, Noto Sans, sans-serif"}, "borderWidth": 1},
+    "nodes": {
+        "font": {"size": 14, "face": "Noto Sans CJK SC, Noto Sans, sans-serif"},
+        "borderWidth": 1,
+    },
     "edges": {"smooth": False, "color": {"inherit": False}, "selectionWidth": 2},
 }
 _FACTS = {
@@ -95,12 +114,15 @@ def _edge_year(g: nx.Graph, u: str, v: str, own: int | None) -> int | None:
     return max(years) if years else None
 
 
-def explorer_network(graph: Graph, filters: Filters = Filters(), *, full: bool = False) -> Network:
+def explorer_network(
+    graph: Graph, filters: Filters | None = None, *, full: bool = False
+) -> Network:
     """A pyvis ``Network`` of the graph: nodes styled by type and sized by degree.
 
     Raises:
         ShowError: the mechanism filter names no mechanism, or nothing matches the filters.
     """
+    filters = filters or Filters()
     g = full_network(graph.rows, filters) if full else province_network(graph.rows, filters)
     if g.number_of_nodes() == 0:
         raise ShowError("E703", filters=filters.describe())
@@ -110,19 +132,46 @@ def explorer_network(graph: Graph, filters: Filters = Filters(), *, full: bool =
         degree = g.degree(node)
         facts = [[_FACTS[k], attrs[k]] for k in _FACTS if attrs.get(k) not in (None, "")]
         net.add_node(
-            node, label=_short(attrs["label"]), shape=shape, color=colour,
-            size=round(8 + 5 * math.sqrt(degree), 1), name=attrs["label"], label_en=attrs["label_en"],
-            type=attrs["type"], year=attrs["year"], degree=degree, facts=facts + [["IRI", node]],
+            node,
+            label=_short(attrs["label"]),
+            shape=shape,
+            color=colour,
+            size=round(8 + 5 * math.sqrt(degree), 1),
+            name=attrs["label"],
+            label_en=attrs["label_en"],
+            type=attrs["type"],
+            year=attrs["year"],
+            degree=degree,
+            facts=facts + [["IRI", node]],
         )
-    edge_rows = g.edges(keys=True, data=True) if full else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    edge_rows = (
+        g.edges(keys=True, data=True)
+        if full
+        else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    )
     for index, (u, v, _key, data) in enumerate(edge_rows):
-        edge: dict[str, Any] = {"id": f"e{index}", "kind": data["kind"], "year": _edge_year(g, u, v, data.get("year"))}
+        edge: dict[str, Any] = {
+            "id": f"e{index}",
+            "kind": data["kind"],
+            "year": _edge_year(g, u, v, data.get("year")),
+        }
         if data["kind"] == "adoption":
-            edge["adoptions"] = [{k: data[k] for k in ("status", "year", "document", "file", "title", "evidence")} | {"jurisdiction": g.nodes[u]["label"]}]
-            edge |= {"color": STATUS_COLOURS.get(data["status"], EDGE_COLOUR), "width": 2, "arrows": "to"}
+            edge["adoptions"] = [
+                {k: data[k] for k in ("status", "year", "document", "file", "title", "evidence")}
+                | {"jurisdiction": g.nodes[u]["label"]}
+            ]
+            edge |= {
+                "color": STATUS_COLOURS.get(data["status"], EDGE_COLOUR),
+                "width": 2,
+                "arrows": "to",
+            }
         elif data["kind"] == "adoptions":
-            edge |= {"adoptions": data["adoptions"], "weight": data["weight"], "color": EDGE_COLOUR,
-                     "width": round(1 + 1.5 * data["weight"], 1)}
+            edge |= {
+                "adoptions": data["adoptions"],
+                "weight": data["weight"],
+                "color": EDGE_COLOUR,
+                "width": round(1 + 1.5 * data["weight"], 1),
+            }
         else:
             edge |= {"color": EDGE_COLOUR, "width": 1, "dashes": True, "arrows": "to"}
         net.add_edge(u, v, **edge)
@@ -139,9 +188,20 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
         if counts[kind] or full
     ]
     if full:
-        legend += [{"label": "采纳", "label_en": status, "color": colour, "shape": "line", "count": None} for status, colour in STATUS_COLOURS.items()]
+        legend += [
+            {"label": "采纳", "label_en": status, "color": colour, "shape": "line", "count": None}
+            for status, colour in STATUS_COLOURS.items()
+        ]
     else:
-        legend.append({"label": "连线粗细 = 文件数", "label_en": "edge width = documents", "color": EDGE_COLOUR, "shape": "line", "count": None})
+        legend.append(
+            {
+                "label": "连线粗细 = 文件数",
+                "label_en": "edge width = documents",
+                "color": EDGE_COLOUR,
+                "shape": "line",
+                "count": None,
+            }
+        )
     return legend
 
 
@@ -168,13 +228,13 @@ def _render(graph: Graph, filters: Filters, *, full: bool) -> tuple[str, int, in
     return html, len(nodes), len(edges)
 
 
-def explorer_html(graph: Graph, filters: Filters = Filters(), *, full: bool = False) -> str:
+def explorer_html(graph: Graph, filters: Filters | None = None, *, full: bool = False) -> str:
     """The explorer page for ``graph`` as one HTML string (no external resources).
 
     Raises:
         ShowError: the mechanism filter names no mechanism, or nothing matches the filters.
     """
-    return _render(graph, filters, full=full)[0]
+    return _render(graph, filters or Filters(), full=full)[0]
 
 
 def write_explorer(

@@ -18,7 +18,15 @@ def graph(seed_graph: Path) -> kg.Graph:
 
 def test_api_adoptions_and_policies_are_dataframes(graph: kg.Graph) -> None:
     adoptions = graph.adoptions()
-    assert {"mechanism", "jurisdiction", "province", "status", "year", "evidence", "document"} <= set(adoptions.columns)
+    assert {
+        "mechanism",
+        "jurisdiction",
+        "province",
+        "status",
+        "year",
+        "evidence",
+        "document",
+    } <= set(adoptions.columns)
     wushe = adoptions[adoptions.mechanism == "五社联动"]
     assert set(wushe.province) == {"湖北省", "湖南省", "浙江省"}
     policies = graph.policies()
@@ -31,9 +39,16 @@ def test_api_to_networkx_types_labels_and_adoption_edges(graph: kg.Graph) -> Non
     assert all(d["label"] for _, d in g.nodes(data=True))
     wushe = next(n for n, d in g.nodes(data=True) if d["label"] == "五社联动")
     edges = [d for _, _, d in g.in_edges(wushe, data=True) if d["kind"] == "adoption"]
-    by_adopter = {g.nodes[u]["label"]: d for u, _, d in g.in_edges(wushe, data=True) if d["kind"] == "adoption"}
+    by_adopter = {
+        g.nodes[u]["label"]: d
+        for u, _, d in g.in_edges(wushe, data=True)
+        if d["kind"] == "adoption"
+    }
     assert len(edges) == 3 and by_adopter["武义县"]["status"] == "implemented"
-    assert by_adopter["湖北省"]["year"] == 2021 and by_adopter["湖北省"]["document"] == "hubei-2021-civil-affairs-news"
+    assert (
+        by_adopter["湖北省"]["year"] == 2021
+        and by_adopter["湖北省"]["document"] == "hubei-2021-civil-affairs-news"
+    )
 
 
 def test_api_sparql_and_named_query_agree(graph: kg.Graph) -> None:
@@ -47,10 +62,12 @@ def test_api_sparql_and_named_query_agree(graph: kg.Graph) -> None:
 def test_api_rdflib_dataset_reads_the_same_store(graph: kg.Graph) -> None:
     ds = graph.rdflib()
     assert isinstance(ds, rdflib.Dataset)
-    rows = list(ds.query(
-        "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
-        "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a cgkg:Adoption } }"
-    ))
+    rows = list(
+        ds.query(
+            "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
+            "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a cgkg:Adoption } }"
+        )
+    )
     assert int(rows[0][0]) == len(graph.adoptions())
     graphs = {str(c.identifier) for c in ds.graphs()}
     assert "https://w3id.org/cgkg/doc/wuyi-2023-proposal-reply" in graphs

@@ -22,25 +22,42 @@ def test_notebooks_are_committed_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebooks_run_top_to_bottom(path: Path, seed_graph: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebooks_run_top_to_bottom(
+    path: Path, seed_graph: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nbclient import NotebookClient
 
     monkeypatch.setenv("CGKG_GRAPH", str(seed_graph))  # the kernel inherits it: no rebuild
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    shown = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", "")) for o in outputs)
+    shown = "".join(
+        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", "")) for o in outputs
+    )
     assert str(seed_graph) in shown  # it opened the graph it was given
-    assert any("image/png" in o.get("data", {}) or "text/html" in o.get("data", {}) for o in outputs)
+    assert any(
+        "image/png" in o.get("data", {}) or "text/html" in o.get("data", {}) for o in outputs
+    )
 
 
-def test_notebooks_build_the_corpus_when_there_is_no_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebooks_build_the_corpus_when_there_is_no_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nbclient import NotebookClient
 
     monkeypatch.setenv("CGKG_GRAPH", str(tmp_path / "missing"))
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
     nb.cells = nb.cells[:4]  # set-up and the adoptions table
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS[0].parent)}}).execute()
-    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS[0].parent)}},
+    ).execute()
+    printed = "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
     assert "built 5 documents" in printed and "adoptions" in printed

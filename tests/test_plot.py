@@ -26,16 +26,22 @@ def texts(fig) -> list[str]:
 
 
 @pytest.mark.parametrize(("kind", "mechanism"), [("diffusion", "五社联动"), ("heatmap", None)])
-def test_plot_writes_a_png(graph: kg.Graph, tmp_path: Path, kind: str, mechanism: str | None) -> None:
+def test_plot_writes_a_png(
+    graph: kg.Graph, tmp_path: Path, kind: str, mechanism: str | None
+) -> None:
     out = write_plot(graph, kind, tmp_path / "fig.png", mechanism=mechanism)
     data = out.read_bytes()
     assert data.startswith(PNG_MAGIC) and len(data) > 10_000
 
 
 @pytest.mark.parametrize(("kind", "args"), [("diffusion", ["五社联动"]), ("heatmap", [])])
-def test_plot_cli_writes_a_png(seed_graph: Path, tmp_path: Path, kind: str, args: list[str]) -> None:
+def test_plot_cli_writes_a_png(
+    seed_graph: Path, tmp_path: Path, kind: str, args: list[str]
+) -> None:
     out = tmp_path / "fig.png"
-    result = CliRunner().invoke(app, ["plot", kind, *args, "-o", str(out), "--graph", str(seed_graph)])
+    result = CliRunner().invoke(
+        app, ["plot", kind, *args, "-o", str(out), "--graph", str(seed_graph)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(PNG_MAGIC)
 
@@ -43,18 +49,27 @@ def test_plot_cli_writes_a_png(seed_graph: Path, tmp_path: Path, kind: str, args
 def test_plot_diffusion_counts_adopters_by_level(graph: kg.Graph) -> None:
     fig = diffusion(graph, "Five-society linkage", cjk=False)
     lines = {line.get_label(): list(line.get_ydata()) for line in fig.axes[0].get_lines()}
-    assert lines == {"province": [1, 2, 2], "county": [0, 0, 1]}  # Hubei 2021, Hunan 2022, Wuyi 2023
+    assert lines == {
+        "province": [1, 2, 2],
+        "county": [0, 0, 1],
+    }  # Hubei 2021, Hunan 2022, Wuyi 2023
     assert list(fig.axes[0].get_lines()[0].get_xdata()) == [2021, 2022, 2023]
 
 
 @pytest.mark.parametrize("plot", ["diffusion", "heatmap"])
 def test_plot_fallback_uses_english_labels(graph: kg.Graph, plot: str) -> None:
-    fig = diffusion(graph, "五社联动", cjk=False) if plot == "diffusion" else heatmap(graph, cjk=False)
+    fig = (
+        diffusion(graph, "五社联动", cjk=False)
+        if plot == "diffusion"
+        else heatmap(graph, cjk=False)
+    )
     drawn = texts(fig)
     assert not [t for t in drawn if has_cjk(t)]
     assert any("Five-society linkage" in t for t in drawn)
     if plot == "heatmap":
-        assert {"Hubei", "Hunan", "Zhejiang"} <= {t.get_text() for t in fig.axes[0].get_yticklabels()}
+        assert {"Hubei", "Hunan", "Zhejiang"} <= {
+            t.get_text() for t in fig.axes[0].get_yticklabels()
+        }
 
 
 @pytest.mark.skipif(not has_cjk_font(), reason="no CJK font installed (fonts-noto-cjk)")
@@ -68,6 +83,8 @@ def test_plot_with_a_cjk_font_uses_chinese_labels(graph: kg.Graph) -> None:
     ("kind", "mechanism", "code"),
     [("diffusion", "没有这个机制", "E702"), ("pie", None, "E704"), ("diffusion", None, "E705")],
 )
-def test_plot_bad_requests_are_clear_errors(graph: kg.Graph, tmp_path: Path, kind: str, mechanism: str | None, code: str) -> None:
+def test_plot_bad_requests_are_clear_errors(
+    graph: kg.Graph, tmp_path: Path, kind: str, mechanism: str | None, code: str
+) -> None:
     with pytest.raises(ShowError, match=code):
         write_plot(graph, kind, tmp_path / "fig.png", mechanism=mechanism)

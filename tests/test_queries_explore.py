@@ -33,9 +33,14 @@ def test_queries_adoptions_every_row_has_a_mechanism_and_a_province(graph: Graph
 
 @pytest.mark.parametrize(
     ("document", "publisher", "year"),
-    [("henan-2023-proposal-reply", "河南省民政厅", 2023), ("shandong-2018-proposal-reply", "山东省民政厅", 2018)],
+    [
+        ("henan-2023-proposal-reply", "河南省民政厅", 2023),
+        ("shandong-2018-proposal-reply", "山东省民政厅", 2018),
+    ],
 )
-def test_queries_documents_have_publisher_and_year(graph: Graph, document: str, publisher: str, year: int) -> None:
+def test_queries_documents_have_publisher_and_year(
+    graph: Graph, document: str, publisher: str, year: int
+) -> None:
     rows = {r["document"]: r for r in graph.table("source-documents").to_dicts()}
     assert len(rows) == 5
     assert rows[document]["publisher_name"] == publisher and rows[document]["year"] == year
@@ -43,7 +48,12 @@ def test_queries_documents_have_publisher_and_year(graph: Graph, document: str, 
 
 def test_queries_citations_link_documents_to_policies_and_issuers(graph: Graph) -> None:
     rows = graph.table("citations").to_dicts()
-    hunan = [r for r in rows if r["document"] == "hunan-2022-community-service-plan" and r["number"] == "国办发〔2021〕56号"]
+    hunan = [
+        r
+        for r in rows
+        if r["document"] == "hunan-2022-community-service-plan"
+        and r["number"] == "国办发〔2021〕56号"
+    ]
     assert hunan and hunan[0]["relation"] == "cites" and hunan[0]["issuer"] == "国务院办公厅"
 
 
@@ -52,7 +62,9 @@ def test_queries_policies_counts_citing_documents(graph: Graph) -> None:
     assert len({r["policy"] for r in rows}) == len(rows)
     national = [r for r in rows if r["number"] == "国办发〔2021〕56号"]
     assert national and national[0]["cited_by"] == 1
-    published = [r for r in rows if r["title"] == "关于加强社区管理的建议"]  # the proposal Shandong answers
+    published = [
+        r for r in rows if r["title"] == "关于加强社区管理的建议"
+    ]  # the proposal Shandong answers
     assert published and published[0]["cited_by"] == 0
 
 
