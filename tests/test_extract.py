@@ -175,3 +175,14 @@ def test_extract_signature_date_formats(nlp, line: str, iso: str) -> None:
 def test_extract_document_number_bracket_variants(nlp, number: str) -> None:
     record = extract(f"关于社区工作的答复\n{number}\n我省推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
     assert record.numbers == ("豫民议〔2023〕49号",)
+
+
+def test_extract_national_document_speaks_for_the_country_and_calls_for(nlp) -> None:
+    body = (
+        "民政部关于深入推进社区工作的指导意见\n民发〔2022〕12号\n各省、自治区、直辖市民政厅（局）：\n"
+        "各地要建立健全“五社联动”机制。\n民政部\n2022年3月1日\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert (record.jurisdiction.name, record.jurisdiction.level) == ("中华人民共和国", "national")
+    assert record.issuer.name == "民政部"
+    assert adoptions(record) == {("中华人民共和国", "五社联动", "called-for", None)}

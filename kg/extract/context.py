@@ -20,6 +20,7 @@ from kg.vocab import RegionEntry, Vocabulary
 
 __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
 
+NATIONAL_CODE = "cn"
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
 _SELF_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county", "州": "city", "盟": "city", "旗": "county"}
 
@@ -138,12 +139,17 @@ class Context:
         if genre == "work-report":
             # a report names many bodies; only "我代表泰州市人民政府" speaks for the author
             explicit = [a for a in explicit if a.text.endswith(self._government) and a.end <= head_end]
+        national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
         for group in (
             [a for a in explicit if a.end <= head_end],
+            [a for a in national if a.start == lines[0][0]] if lines else [],
             [a for a in explicit if a.start >= tail_start],
+            [a for a in national if a.start >= tail_start],
         ):
             if group:
-                return self.vocab.regions[group[0].ref_value]
+                # a national body heading or signing the text: the whole country speaks
+                code = group[0].ref_value or NATIONAL_CODE
+                return self.vocab.regions[code]
         counts = Counter(c for r in regions if len(r.codes) == 1 for c in r.codes if c != COMMUNITY_CODE)
         if not counts:
             return None
