@@ -82,7 +82,7 @@ class Context:
         self._since = [re.compile(p) for p in vocab.cue("since-patterns")]
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
-        self._government = vocab.cue("government-organ")
+        self._government = [tuple(w.split("=", 1)) for w in vocab.cue("government-organ")]
 
     # ------------------------------------------------------------------ layout
     def is_furniture(self, line: str) -> bool:
@@ -138,11 +138,12 @@ class Context:
         explicit = [a for a in agencies if a.ref == "region" and a.ref_value]
         if genre == "work-report":
             # a report names many bodies; only "我代表泰州市人民政府" speaks for the author
-            explicit = [a for a in explicit if a.text.endswith(self._government) and a.end <= head_end]
+            government = tuple(label for _, label in self._government)
+            explicit = [a for a in explicit if a.text.endswith(government) and a.end <= head_end]
         national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
         for group in (
             [a for a in explicit if a.end <= head_end],
-            [a for a in national if a.start == lines[0][0]] if lines else [],
+            [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])] if lines else [],
             [a for a in explicit if a.start >= tail_start],
             [a for a in national if a.start >= tail_start],
         ):
@@ -168,6 +169,10 @@ class Context:
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
         return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
+
+    def _titled(self, line: str) -> bool:
+        """A title line: it names a document genre (…的通知, …意见, …答复)."""
+        return any(word in line for _, word in self._genre)
 
     def _self_level(self, text: str) -> str | None:
         levels: Counter[str] = Counter()
@@ -254,8 +259,9 @@ class Context:
         """The people's government of the jurisdiction (the author of its work report)."""
         if juris is None:
             return None
+        label = next(lab for suffix, lab in self._government if suffix == "*" or juris.name.endswith(suffix))
         for organ in self.vocab.organs.values():
-            if organ.label in self._government and juris.level in organ.levels:
+            if organ.label == label and juris.level in organ.levels:
                 name = organ.full_name(juris.name)
                 found = next((a for a in agencies if a.name == name), None)
                 return found or ResolvedAgency(name, organ.slug, juris.code, (), ())
