@@ -186,3 +186,9 @@ def test_extract_national_document_speaks_for_the_country_and_calls_for(nlp) -> 
     assert (record.jurisdiction.name, record.jurisdiction.level) == ("中华人民共和国", "national")
     assert record.issuer.name == "民政部"
     assert adoptions(record) == {("中华人民共和国", "五社联动", "called-for", None)}
+
+
+def test_extract_a_year_governs_only_the_mechanism_after_it(nlp) -> None:
+    body = "关于社区工作的答复\n我省自2020年以来推进“五社联动”机制，郑州市试点“全岗通”机制。" + HENAN_SIGNATURE
+    years = {a.mechanism: a.since for a in extract(body, nlp=nlp).adoptions}
+    assert years == {"五社联动": 2020, "全岗通": None}

@@ -310,14 +310,25 @@ class Context:
                 return status
         return None
 
-    def since(self, sentence: str) -> int | None:
+    def since(self, sentence: str, *, at: int | None = None, others: tuple[int, ...] = ()) -> int | None:
+        """The first year the sentence gives for the mechanism mentioned at offset ``at``.
+
+        A year phrase governs the mechanisms after it up to the next mechanism
+        (自2020年以来推进A，试点B: the year is A's), or one later in its own clause.
+        """
         years = []
         for pattern in self._since:
             for m in pattern.finditer(sentence):
                 before = sentence[max(0, m.start(1) - 2) : m.start(1)]
                 if any(before.endswith(p) for p in self._not_since):
                     continue
-                years.append((m.start(1), int(m.group(1))))
+                pos = m.start(1)
+                if at is not None:
+                    if pos < at and any(pos < o < at for o in others):
+                        continue  # another mechanism stands between the year and this one
+                    if pos > at and any(p in sentence[at:pos] for p in "，,；;"):
+                        continue  # a year after the mention counts only in its clause
+                years.append((pos, int(m.group(1))))
         return min(years)[1] if years else None
 
     def adopters(

@@ -173,14 +173,20 @@ def _adoptions(
             or context.section_status(headings, mention.start)
             or default
         )
-        since = context.since(masked)
+        others = tuple(
+            m.start - sentence.start
+            for m in facts.mechanisms
+            if sentence.start <= m.start < sentence.end and m is not mention
+        )
+        since = context.since(masked, at=mention.start - sentence.start, others=others)
         for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
             key = (code, mention.label, status)
             previous = out.get(key)
-            if previous is None:
+            if previous is None or (
+                since is not None and (previous.since is None or since < previous.since)
+            ):
+                # keep the sentence that gives the (earliest) year as the evidence
                 out[key] = AdoptionFact(mention, code, name, status, since, sentence)
-            elif since is not None and (previous.since is None or since < previous.since):
-                out[key] = AdoptionFact(previous.mechanism, code, name, status, since, previous.sentence)
     return list(out.values())
 
 
