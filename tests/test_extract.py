@@ -192,3 +192,14 @@ def test_extract_a_year_governs_only_the_mechanism_after_it(nlp) -> None:
     body = "关于社区工作的答复\n我省自2020年以来推进“五社联动”机制，郑州市试点“全岗通”机制。" + HENAN_SIGNATURE
     years = {a.mechanism: a.since for a in extract(body, nlp=nlp).adoptions}
     assert years == {"五社联动": 2020, "全岗通": None}
+
+
+def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
+    body = (
+        "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见\n成办发〔2021〕35号\n各区（市）县人民政府：\n"
+        "到2025年，全市全面建立“五社联动”机制。\n成都市人民政府办公厅\n2021年6月30日\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert record.numbers == ("成办发〔2021〕35号",)
+    assert (record.jurisdiction.name, record.issuer.name) == ("成都市", "成都市人民政府办公厅")
+    assert adoptions(record) == {("成都市", "五社联动", "planned", None)}

@@ -76,7 +76,7 @@ def find_numbers(text: str, pattern: str) -> list[NumberMention]:
         raw = m.group(0)
         # the issuer abbreviation must not swallow a preceding word: cut at the last
         # character that cannot belong to an abbreviation
-        cut = max(raw.rfind(ch) for ch in "的在和与及为按据照")
+        cut = max(raw.rfind(ch) for ch in "的在和与及为按据照见知案")
         start = m.start() + (cut + 1 if cut >= 0 else 0)
         out.append(NumberMention(start, m.end(), normalise_number(text[start : m.end()])))
     return out

@@ -33,6 +33,10 @@ _LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
 _MIN_WRAPPED_LINE = 24
 _SENTENCE = re.compile(r"[^\s。！？；!?;](?:[^。！？；!?;\n]*[^\s。！？；!?;])?[。！？；!?;]?")
 _NEWLINES = re.compile(r"\n[\n \t]*")
+# A line that starts like this begins something new (a 文号, a date, an addressee line).
+_NOT_CONTINUATION = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*[年.\-/]|[^，。；\n]{1,30}[:：]\s*$)"
+)
 _HEADING_MAX = 40
 _PLAIN_HEADING_MAX = 24
 _HEADING_START = re.compile(
@@ -73,8 +77,11 @@ def make_view(text: str) -> View:
     for m in _NEWLINES.finditer(text):
         i, j = m.start(), m.end()
         line = text[line_start:i].strip()
+        following = text[j : text.find("\n", j) if "\n" in text[j : j + 200] else j + 200]
         soft = (
-            len(line) >= _MIN_WRAPPED_LINE
+            bool(text[:line_start].strip())  # the first line is a title
+            and not _NOT_CONTINUATION.match(following)
+            and len(line) >= _MIN_WRAPPED_LINE
             and line[-1] not in _LINE_END_PUNCT
             and j < len(text)
             and (is_cjk(text[j]) or text[j].isdigit())
