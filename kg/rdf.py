@@ -132,7 +132,9 @@ def policy_iri(title: str, number: str | None) -> ox.NamedNode:
     """By 文号 when known (``n-2021-56-…``), else by title."""
     if number:
         digits = re.findall(r"\d+", number)
-        return ox.NamedNode(PREFIXES["policy"] + "n-" + "-".join(digits) + "-" + _slug(number, "")[:6])
+        return ox.NamedNode(
+            PREFIXES["policy"] + "n-" + "-".join(digits) + "-" + _slug(number, "")[:6]
+        )
     return ox.NamedNode(PREFIXES["policy"] + _slug(title, "t-"))
 
 

@@ -249,13 +249,17 @@ def _tables(props: dict) -> Vocabulary:
                 surfaces=tuple(sorted(set(_values(p, cg + "surface")), key=lambda s: (-len(s), s))),
                 system=_local(_first(p, cg + "system") or ""),
                 levels=tuple(
-                    sorted(LEVEL_NOTATIONS.get(_local(v), v) for v in _values(p, cg + "appliesToLevel"))
+                    sorted(
+                        LEVEL_NOTATIONS.get(_local(v), v) for v in _values(p, cg + "appliesToLevel")
+                    )
                 ),
                 template=_first(p, cg + "nameTemplate") or "",
                 alt_templates=tuple(sorted(_values(p, cg + "altNameTemplate"))),
             )
         if "CueSet" in types or _values(p, cg + "genericAgencyTerm"):
-            words = _values(p, cg + "word") + _values(p, cg + "headingCue") + _values(p, cg + "pattern")
+            words = (
+                _values(p, cg + "word") + _values(p, cg + "headingCue") + _values(p, cg + "pattern")
+            )
             if iri.startswith(BASE + "cue/"):
                 cues[_local(iri)] = tuple(words)
             generic.extend(_values(p, cg + "genericAgencyTerm"))

@@ -25,9 +25,23 @@ def test_cli_every_command_has_help_and_is_in_the_readme(command: str) -> None:
 
 
 def test_cli_query_prints_the_table_and_csv(seed_graph: Path) -> None:
-    table = runner.invoke(app, ["query", "adopters", "--mechanism", "五社联动", "--graph", str(seed_graph)])
+    table = runner.invoke(
+        app, ["query", "adopters", "--mechanism", "五社联动", "--graph", str(seed_graph)]
+    )
     assert table.exit_code == 0 and "武义县" in table.output and "rows)" in table.output
-    as_json = runner.invoke(app, ["query", "adopters", "--mechanism", "五社联动", "--graph", str(seed_graph), "--format", "json"])
+    as_json = runner.invoke(
+        app,
+        [
+            "query",
+            "adopters",
+            "--mechanism",
+            "五社联动",
+            "--graph",
+            str(seed_graph),
+            "--format",
+            "json",
+        ],
+    )
     rows = json.loads(as_json.output)
     assert any(r["jurisdiction"] == "湖北省" for r in rows)
 
@@ -40,21 +54,45 @@ def test_cli_missing_graph_is_a_short_error(tmp_path: Path) -> None:
 def test_cli_extract_writes_one_json_line_per_document() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "kg.cli", "extract", str(ROOT / "corpus")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     records = [json.loads(line) for line in out.stdout.splitlines()]
-    assert sorted(r["id"] for r in records) == sorted(p.stem for p in (ROOT / "corpus").glob("*.txt"))
+    assert sorted(r["id"] for r in records) == sorted(
+        p.stem for p in (ROOT / "corpus").glob("*.txt")
+    )
 
 
-def test_cli_eval_agrees_with_the_reference_scorer(tmp_path: Path, seed_records: list[dict]) -> None:
+def test_cli_eval_agrees_with_the_reference_scorer(
+    tmp_path: Path, seed_records: list[dict]
+) -> None:
     shared = ROOT.parent / "shared" / "gold" / "score.py"
     manifest = json.loads((ROOT / "corpus" / "MANIFEST.json").read_text(encoding="utf-8"))
     original = {Path(d["file"]).stem: Path(d["original_name"]).stem for d in manifest["documents"]}
     renamed = tmp_path / "records.jsonl"
-    renamed.write_text("".join(json.dumps({**r, "id": original[r["id"]]}, ensure_ascii=False) + "\n" for r in seed_records), encoding="utf-8")
-    reference = json.loads(subprocess.run(
-        [sys.executable, str(shared), str(ROOT / "tests/gold/seeds.json"), str(renamed), "--json"],
-        capture_output=True, text=True, check=True,
-    ).stdout)
-    ours = runner.invoke(app, ["eval", "--gold", str(ROOT / "tests/gold/seeds.json"), str(renamed), "--json"])
+    renamed.write_text(
+        "".join(
+            json.dumps({**r, "id": original[r["id"]]}, ensure_ascii=False) + "\n"
+            for r in seed_records
+        ),
+        encoding="utf-8",
+    )
+    reference = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                str(shared),
+                str(ROOT / "tests/gold/seeds.json"),
+                str(renamed),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    ours = runner.invoke(
+        app, ["eval", "--gold", str(ROOT / "tests/gold/seeds.json"), str(renamed), "--json"]
+    )
     assert json.loads(ours.output) == reference

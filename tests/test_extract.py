@@ -21,13 +21,17 @@ def adoptions(record: DocumentRecord) -> set[tuple[str, str, str, int | None]]:
 
 
 def test_extract_self_reference_resolves_to_the_document_jurisdiction(nlp) -> None:
-    record = extract("关于社区工作的答复\n我省自2018年以来推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        "关于社区工作的答复\n我省自2018年以来推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp
+    )
     assert record.jurisdiction.name == "河南省"
     assert ("河南省", "五社联动", "implemented", 2018) in adoptions(record)
 
 
 def test_extract_relative_agency_gets_the_authors_region(nlp) -> None:
-    record = extract("关于社区工作的答复\n省民政厅会同省卫健委、省委组织部开展调研。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        "关于社区工作的答复\n省民政厅会同省卫健委、省委组织部开展调研。" + HENAN_SIGNATURE, nlp=nlp
+    )
     names = {a.name for a in record.agencies}
     assert {"河南省民政厅", "河南省卫生健康委员会", "中共河南省委组织部"} <= names
     health = next(a for a in record.agencies if a.name == "河南省卫生健康委员会")
@@ -36,12 +40,16 @@ def test_extract_relative_agency_gets_the_authors_region(nlp) -> None:
 
 @pytest.mark.parametrize("phrase", ["县级民政部门", "有关部门", "各级民政部门", "相关部门"])
 def test_extract_generic_classes_are_not_agencies(nlp, phrase: str) -> None:
-    record = extract(f"关于社区工作的答复\n我省指导{phrase}做好社区服务。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        f"关于社区工作的答复\n我省指导{phrase}做好社区服务。" + HENAN_SIGNATURE, nlp=nlp
+    )
     assert {a.name for a in record.agencies} == {"河南省民政厅"}
 
 
 def test_extract_county_document_resolves_city_and_province(nlp) -> None:
-    record = extract("对县政协提案的答复\n我县全面推行“全岗通”工作机制。\n武义县民政局\n2023年5月26日\n", nlp=nlp)
+    record = extract(
+        "对县政协提案的答复\n我县全面推行“全岗通”工作机制。\n武义县民政局\n2023年5月26日\n", nlp=nlp
+    )
     place = record.jurisdiction
     assert (place.name, place.city, place.province) == ("武义县", "金华市", "浙江省")
     assert ("武义县", "全岗通", "implemented", None) in adoptions(record)
@@ -62,19 +70,30 @@ def test_extract_status_from_sentence_cues(nlp, sentence: str, status: str) -> N
 
 
 def test_extract_status_from_next_steps_heading(nlp) -> None:
-    body = "关于社区工作的答复\n一、工作开展情况\n我省推行“四社联动”机制。\n二、下步打算\n深化“四社联动”机制。" + HENAN_SIGNATURE
+    body = (
+        "关于社区工作的答复\n一、工作开展情况\n我省推行“四社联动”机制。\n二、下步打算\n深化“四社联动”机制。"
+        + HENAN_SIGNATURE
+    )
     assert {a.status for a in extract(body, nlp=nlp).adoptions} == {"implemented", "planned"}
 
 
 def test_extract_cue_words_inside_a_name_are_not_status_cues(nlp) -> None:
-    record = extract("关于社区工作的答复\n2016年起，我省开展了农村社区服务中心建设三年行动计划。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        "关于社区工作的答复\n2016年起，我省开展了农村社区服务中心建设三年行动计划。"
+        + HENAN_SIGNATURE,
+        nlp=nlp,
+    )
     assert ("河南省", "农村社区服务中心建设三年行动计划", "implemented", 2016) in adoptions(record)
 
 
 @pytest.mark.parametrize(
     ("sentence", "year"),
-    [("自2018年以来推行“全岗通”机制。", 2018), ("2016年起推行“全岗通”机制。", 2016),
-     ("从2020年开展“全岗通”机制。", 2020), ("到2025年全面推行“全岗通”机制。", None)],
+    [
+        ("自2018年以来推行“全岗通”机制。", 2018),
+        ("2016年起推行“全岗通”机制。", 2016),
+        ("从2020年开展“全岗通”机制。", 2020),
+        ("到2025年全面推行“全岗通”机制。", None),
+    ],
 )
 def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
     record = extract("关于社区工作的答复\n我省" + sentence + HENAN_SIGNATURE, nlp=nlp)
@@ -100,7 +119,9 @@ def test_extract_mechanism_names_found_and_rejected(nlp, sentence: str, found: s
 
 
 def test_extract_discovered_names_are_marked_and_vocabulary_names_are_not(nlp) -> None:
-    record = extract("关于社区工作的答复\n我省推行“邻里守望”机制和“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        "关于社区工作的答复\n我省推行“邻里守望”机制和“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp
+    )
     flags = {m.label: m.discovered for m in record.mechanisms}
     assert flags == {"邻里守望": True, "五社联动": False}
 
@@ -120,9 +141,14 @@ def test_extract_place_named_model_keeps_its_suffix_and_adds_the_place(nlp) -> N
 
 
 def test_extract_listed_places_are_each_an_adopter(nlp) -> None:
-    record = extract("关于养老工作的答复\n郑州、洛阳、鹤壁3市入选“居家养老服务提升”行动试点。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        "关于养老工作的答复\n郑州、洛阳、鹤壁3市入选“居家养老服务提升”行动试点。" + HENAN_SIGNATURE,
+        nlp=nlp,
+    )
     assert {(a.adopter.name, a.status) for a in record.adoptions} == {
-        ("郑州市", "pilot"), ("洛阳市", "pilot"), ("鹤壁市", "pilot")
+        ("郑州市", "pilot"),
+        ("洛阳市", "pilot"),
+        ("鹤壁市", "pilot"),
     }
 
 
@@ -157,23 +183,38 @@ def test_extract_policy_titles_numbers_issuers_and_back_references(nlp) -> None:
     }
     assert "规划" not in policies
     cited = policies["国务院办公厅关于印发“十四五”城乡社区服务体系建设规划的通知"]
-    assert (cited.number, cited.issuer, cited.role) == ("国办发〔2021〕56号", "国务院办公厅", "cited")
+    assert (cited.number, cited.issuer, cited.role) == (
+        "国办发〔2021〕56号",
+        "国务院办公厅",
+        "cited",
+    )
     assert policies["湖南省城乡社区服务指引"].issuer == "湖南省民政厅"
     assert "国办发〔2021〕56号" in record.numbers
 
 
 @pytest.mark.parametrize(
     ("line", "iso"),
-    [("2023年09月15日", "2023-09-15"), ("2018-12-25", "2018-12-25"), ("2021.12.22", "2021-12-22"), ("2023年7月13日", "2023-07-13")],
+    [
+        ("2023年09月15日", "2023-09-15"),
+        ("2018-12-25", "2018-12-25"),
+        ("2021.12.22", "2021-12-22"),
+        ("2023年7月13日", "2023-07-13"),
+    ],
 )
 def test_extract_signature_date_formats(nlp, line: str, iso: str) -> None:
-    record = extract("关于社区工作的答复\n我省推行“五社联动”机制。\n河南省民政厅\n" + line + "\n", nlp=nlp)
+    record = extract(
+        "关于社区工作的答复\n我省推行“五社联动”机制。\n河南省民政厅\n" + line + "\n", nlp=nlp
+    )
     assert record.dates.issued == iso
 
 
-@pytest.mark.parametrize("number", ["豫民议〔2023〕49号", "豫民议[2023]49号", "豫民议(2023)49号", "豫民議〔2023〕49號"])
+@pytest.mark.parametrize(
+    "number", ["豫民议〔2023〕49号", "豫民议[2023]49号", "豫民议(2023)49号", "豫民議〔2023〕49號"]
+)
 def test_extract_document_number_bracket_variants(nlp, number: str) -> None:
-    record = extract(f"关于社区工作的答复\n{number}\n我省推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp)
+    record = extract(
+        f"关于社区工作的答复\n{number}\n我省推行“五社联动”机制。" + HENAN_SIGNATURE, nlp=nlp
+    )
     assert record.numbers == ("豫民议〔2023〕49号",)
 
 
@@ -189,7 +230,10 @@ def test_extract_national_document_speaks_for_the_country_and_calls_for(nlp) -> 
 
 
 def test_extract_a_year_governs_only_the_mechanism_after_it(nlp) -> None:
-    body = "关于社区工作的答复\n我省自2020年以来推进“五社联动”机制，郑州市试点“全岗通”机制。" + HENAN_SIGNATURE
+    body = (
+        "关于社区工作的答复\n我省自2020年以来推进“五社联动”机制，郑州市试点“全岗通”机制。"
+        + HENAN_SIGNATURE
+    )
     years = {a.mechanism: a.since for a in extract(body, nlp=nlp).adoptions}
     assert years == {"五社联动": 2020, "全岗通": None}
 

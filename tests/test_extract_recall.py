@@ -14,7 +14,9 @@ CITY_REPORTS = SHARED / "corpora" / "city-reports"
 
 def test_extract_recall_every_city_report_saying_wushe_liandong_adopts_it() -> None:
     assert CITY_REPORTS.is_dir(), f"city reports not found at {CITY_REPORTS}; set CGKG_SHARED"
-    files = [p for p in sorted(CITY_REPORTS.glob("*.txt")) if "五社联动" in p.read_text(encoding="utf-8")]
+    files = [
+        p for p in sorted(CITY_REPORTS.glob("*.txt")) if "五社联动" in p.read_text(encoding="utf-8")
+    ]
     assert len(files) >= 10
     missing = []
     for record, outcome in extract_documents(files):

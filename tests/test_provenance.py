@@ -22,7 +22,10 @@ def test_provenance_every_evidence_span_normalises_to_its_text(seed_records: lis
     for record in seed_records:
         original, _, _ = decode_bytes((CORPUS / record["path"]).read_bytes(), path=record["path"])
         for span in _spans(record):
-            assert normalise_text(original[span["start"] : span["end"]]) == span["text"], (record["id"], span)
+            assert normalise_text(original[span["start"] : span["end"]]) == span["text"], (
+                record["id"],
+                span,
+            )
             checked += 1
     assert checked > 200
 

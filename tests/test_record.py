@@ -18,14 +18,30 @@ def test_record_json_round_trip_of_real_records(seed_records: list[dict]) -> Non
 
 
 def test_record_has_the_fields_the_gold_scores(seed_records: list[dict]) -> None:
-    for field in ("jurisdiction", "issuer", "dates", "numbers", "mechanisms", "adoptions", "agencies", "policies", "regions"):
+    for field in (
+        "jurisdiction",
+        "issuer",
+        "dates",
+        "numbers",
+        "mechanisms",
+        "adoptions",
+        "agencies",
+        "policies",
+        "regions",
+    ):
         assert all(field in r for r in seed_records)
     adoption = next(a for r in seed_records for a in r["adoptions"])
     assert set(adoption) >= {"mechanism", "adopter", "status", "since", "evidence"}
     assert set(adoption["evidence"]) == {"text", "start", "end"}
 
 
-@pytest.mark.parametrize("bad", [{"schema": SCHEMA_VERSION + 1, "id": "x"}, {"schema": SCHEMA_VERSION, "id": "x", "bogus": 1, "path": 3}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"schema": SCHEMA_VERSION + 1, "id": "x"},
+        {"schema": SCHEMA_VERSION, "id": "x", "bogus": 1, "path": 3},
+    ],
+)
 def test_record_rejects_other_schemas_and_garbage(bad: dict) -> None:
     with pytest.raises(RecordError):
         DocumentRecord.from_dict(bad)

@@ -39,7 +39,7 @@ def test_store_variant_label_finds_the_same_mechanism(seed_graph: Path) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ['五社联动" } ; DROP ALL ; #', "<http://x>", "?mechanism", "五社联动\\\" ) } UNION { ?s ?p ?o"],
+    ['五社联动" } ; DROP ALL ; #', "<http://x>", "?mechanism", '五社联动\\" ) } UNION { ?s ?p ?o'],
 )
 def test_store_parameters_are_bound_not_pasted(seed_graph: Path, hostile: str) -> None:
     store = GraphStore.open(seed_graph)

@@ -44,7 +44,10 @@ def load_pipeline(config: str | None = None, *, fast: bool = True) -> Language:
     try:
         cfg = spacy.util.load_config(path)
         if not fast:
-            cfg["nlp"]["tokenizer"] = {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}
+            cfg["nlp"]["tokenizer"] = {
+                "@tokenizers": "spacy.zh.ChineseTokenizer",
+                "segmenter": "char",
+            }
         nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
         nlp.initialize()
     except (OSError, ValueError, KeyError) as exc:
@@ -63,7 +66,9 @@ def extract_text(
     return to_record(doc, text=text, view=view, doc_id=doc_id, sha256=digest)
 
 
-def extract_file(path: str | Path, *, nlp: Language | None = None, name: str | None = None) -> DocumentRecord:
+def extract_file(
+    path: str | Path, *, nlp: Language | None = None, name: str | None = None
+) -> DocumentRecord:
     """Read, normalise and extract one file; ``id`` is the file stem.
 
     Raises:
@@ -72,6 +77,8 @@ def extract_file(path: str | Path, *, nlp: Language | None = None, name: str | N
     path = Path(path)
     data = path.read_bytes() if path.is_file() else b""
     text = read_file(path)
-    return extract_text(
-        text, doc_id=path.stem, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp
-    ) if name is None else extract_text(text, doc_id=name, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp)
+    return (
+        extract_text(text, doc_id=path.stem, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp)
+        if name is None
+        else extract_text(text, doc_id=name, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp)
+    )

@@ -48,7 +48,9 @@ def _community(vocab: Vocabulary, mention: RegionMention, juris: RegionEntry | N
         name=mention.text,
         level="community",
         province=base.province if base else None,
-        city=(base.city or (base.name if base and base.level == "city" else None)) if base else None,
+        city=(base.city or (base.name if base and base.level == "city" else None))
+        if base
+        else None,
         code=None,
     )
 
@@ -84,7 +86,9 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
     )
     issuer = next((a for a in agencies if facts.issuer and a.name == facts.issuer.name), None)
     if issuer is None and facts.issuer is not None:
-        issuer = Agency(name=facts.issuer.name, organ=facts.issuer.organ, region_code=facts.issuer.region_code)
+        issuer = Agency(
+            name=facts.issuer.name, organ=facts.issuer.organ, region_code=facts.issuer.region_code
+        )
 
     mechanisms: dict[str, list[MechanismMention]] = {}
     for mention in facts.mechanisms:
@@ -103,7 +107,9 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
     adoptions = []
     for fact in facts.adoptions:
         entry = vocab.regions.get(fact.adopter_code)
-        adopter = _place(vocab, entry) if entry else Place(name=fact.adopter_name, level="community")
+        adopter = (
+            _place(vocab, entry) if entry else Place(name=fact.adopter_name, level="community")
+        )
         adoptions.append(
             Adoption(
                 mechanism=fact.mechanism.label,

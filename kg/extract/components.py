@@ -50,7 +50,9 @@ def cgkg_data(doc: Doc) -> dict[str, Any]:
 def _spans(doc: Doc, key: str, items: list, label: str, kb: Any = lambda m: "") -> None:
     spans = []
     for item in items:
-        span = doc.char_span(item.start, item.end, label=label, kb_id=kb(item), alignment_mode="expand")
+        span = doc.char_span(
+            item.start, item.end, label=label, kb_id=kb(item), alignment_mode="expand"
+        )
         if span is not None:
             spans.append(span)
     doc.spans[key] = spans
@@ -153,7 +155,9 @@ def make_regions(nlp: Language, name: str, ontology: str | None) -> RegionRecogn
     return RegionRecognizer(nlp, name, ontology=ontology)
 
 
-@Language.factory("cgkg_agencies", default_config=_DEFAULT, assigns=["doc._.cgkg"], requires=["doc._.cgkg"])
+@Language.factory(
+    "cgkg_agencies", default_config=_DEFAULT, assigns=["doc._.cgkg"], requires=["doc._.cgkg"]
+)
 def make_agencies(nlp: Language, name: str, ontology: str | None) -> AgencyRecognizer:
     return AgencyRecognizer(nlp, name, ontology=ontology)
 
@@ -173,7 +177,8 @@ def make_dates(nlp: Language, name: str, ontology: str | None) -> DateRecognizer
     return DateRecognizer(nlp, name, ontology=ontology)
 
 
-@Language.factory("cgkg_context", default_config=_DEFAULT, assigns=["doc._.cgkg"], requires=["doc._.cgkg"])
+@Language.factory(
+    "cgkg_context", default_config=_DEFAULT, assigns=["doc._.cgkg"], requires=["doc._.cgkg"]
+)
 def make_context(nlp: Language, name: str, ontology: str | None) -> ContextResolver:
     return ContextResolver(nlp, name, ontology=ontology)
-

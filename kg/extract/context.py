@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
-from kg.extract.policies import DateMention, NumberMention, Title
+from kg.extract.policies import DateMention, Title
 from kg.extract.segment import Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
 
@@ -22,7 +22,15 @@ __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
 
 NATIONAL_CODE = "cn"
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
-_SELF_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "county", "州": "city", "盟": "city", "旗": "county"}
+_SELF_LEVEL = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "州": "city",
+    "盟": "city",
+    "旗": "county",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +151,9 @@ class Context:
         national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
         for group in (
             [a for a in explicit if a.end <= head_end],
-            [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])] if lines else [],
+            [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])]
+            if lines
+            else [],
             [a for a in explicit if a.start >= tail_start],
             [a for a in national if a.start >= tail_start],
         ):
@@ -151,7 +161,9 @@ class Context:
                 # a national body heading or signing the text: the whole country speaks
                 code = group[0].ref_value or NATIONAL_CODE
                 return self.vocab.regions[code]
-        counts = Counter(c for r in regions if len(r.codes) == 1 for c in r.codes if c != COMMUNITY_CODE)
+        counts = Counter(
+            c for r in regions if len(r.codes) == 1 for c in r.codes if c != COMMUNITY_CODE
+        )
         if not counts:
             return None
         # the author names its own body by level in the opening lines (我代表市人民政府)
@@ -168,7 +180,9 @@ class Context:
             same = {c: n for c, n in same.items() if n}
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
-        return self.vocab.regions[max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))]
+        return self.vocab.regions[
+            max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))
+        ]
 
     def _titled(self, line: str) -> bool:
         """A title line: it names a document genre (…的通知, …意见, …答复)."""
@@ -207,12 +221,19 @@ class Context:
                 region = juris
             elif mention.ref == "level":
                 region = self.region_at_level(juris, mention.ref_value or "")
-                if region is None and juris is not None and mention.ref_value == "county" and juris.level == "county":
+                if (
+                    region is None
+                    and juris is not None
+                    and mention.ref_value == "county"
+                    and juris.level == "county"
+                ):
                     region = juris
             if mention.ref != "national" and region is None:
                 continue
             level = region.level if region else "national"
-            organs = [self.vocab.organs[s] for s in mention.organs if level in self.vocab.organs[s].levels]
+            organs = [
+                self.vocab.organs[s] for s in mention.organs if level in self.vocab.organs[s].levels
+            ]
             if not organs:
                 continue
             organ = organs[0]
@@ -255,11 +276,15 @@ class Context:
             return found
         return None
 
-    def _government_of(self, juris: RegionEntry | None, agencies: list[ResolvedAgency]) -> ResolvedAgency | None:
+    def _government_of(
+        self, juris: RegionEntry | None, agencies: list[ResolvedAgency]
+    ) -> ResolvedAgency | None:
         """The people's government of the jurisdiction (the author of its work report)."""
         if juris is None:
             return None
-        label = next(lab for suffix, lab in self._government if suffix == "*" or juris.name.endswith(suffix))
+        label = next(
+            lab for suffix, lab in self._government if suffix == "*" or juris.name.endswith(suffix)
+        )
         for organ in self.vocab.organs.values():
             if organ.label == label and juris.level in organ.levels:
                 name = organ.full_name(juris.name)
@@ -310,7 +335,9 @@ class Context:
                 return status
         return None
 
-    def since(self, sentence: str, *, at: int | None = None, others: tuple[int, ...] = ()) -> int | None:
+    def since(
+        self, sentence: str, *, at: int | None = None, others: tuple[int, ...] = ()
+    ) -> int | None:
         """The first year the sentence gives for the mechanism mentioned at offset ``at``.
 
         A year phrase governs the mechanisms after it up to the next mechanism

@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import re
-from collections import defaultdict
 
 import ahocorasick
 

@@ -69,12 +69,16 @@ class MechanismFinder:
         self._programme_suffixes = sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
         verbs = sorted(vocab.cue("programme-verbs"), key=len, reverse=True)
         self._programme = re.compile(
-            "(?:" + "|".join(map(re.escape, verbs)) + r")([\u4e00-\u9fff+“”]{4,26}?(?:"
+            "(?:"
+            + "|".join(map(re.escape, verbs))
+            + r")([\u4e00-\u9fff+“”]{4,26}?(?:"
             + "|".join(map(re.escape, self._programme_suffixes))
             + r"))(?=[、，。；,;\s和及]|$)"
         )
         self._list_item = re.compile(
-            r"、([\u4e00-\u9fff+“”]{4,26}?(?:" + "|".join(map(re.escape, self._programme_suffixes)) + r"))(?=[、，。；,;\s和及]|$)"
+            r"、([\u4e00-\u9fff+“”]{4,26}?(?:"
+            + "|".join(map(re.escape, self._programme_suffixes))
+            + r"))(?=[、，。；,;\s和及]|$)"
         )
         self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
@@ -88,7 +92,12 @@ class MechanismFinder:
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
-        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + ("机制", "模式", "工作法", "制度")
+        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + (
+            "机制",
+            "模式",
+            "工作法",
+            "制度",
+        )
 
     def find(self, text: str) -> list[MechanismMention]:
         """All mechanism mentions in text order.
@@ -104,7 +113,10 @@ class MechanismFinder:
             entry = self.vocab.mechanisms[m.value]
             if entry.marked_only and not self._marked(text, m.start, m.end):
                 continue
-            if any(q.start <= m.start and m.end <= q.end and (q.end - q.start) > (m.end - m.start) for q in quoted):
+            if any(
+                q.start <= m.start and m.end <= q.end and (q.end - q.start) > (m.end - m.start)
+                for q in quoted
+            ):
                 continue
             label = entry.label
             written = mechanism_label(m.key)
@@ -162,7 +174,14 @@ class MechanismFinder:
                 slug = self._known(name)
                 entry = self.vocab.mechanisms.get(slug) if slug else None
                 out.append(
-                    MechanismMention(m.start(1), m.end(1), name, entry.label if entry else name, slug, entry is None)
+                    MechanismMention(
+                        m.start(1),
+                        m.end(1),
+                        name,
+                        entry.label if entry else name,
+                        slug,
+                        entry is None,
+                    )
                 )
         return out
 

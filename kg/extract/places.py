@@ -59,12 +59,14 @@ class RegionFinder:
         for name, codes in vocab.region_names.items():
             if len(name) >= 3 and name not in skip:  # 2-char names (费县) hide inside words
                 words[name] = codes
-        for code, entry in vocab.regions.items():
+        for entry in vocab.regions.values():
             if entry.level == "province":
                 for short in entry.short_names:
                     if short not in words:
                         words[short] = tuple(
-                            c for c, e in vocab.regions.items() if short in e.short_names and e.level == "province"
+                            c
+                            for c, e in vocab.regions.items()
+                            if short in e.short_names and e.level == "province"
                         )
         self._lexicon = Lexicon(words, by_last_char=True)
         self._local_cache: dict[str, Lexicon] = {}
@@ -77,7 +79,13 @@ class RegionFinder:
     def find(self, text: str) -> list[RegionMention]:
         """Full names and province short names, leftmost-longest."""
         out = [
-            RegionMention(m.start, m.end, m.key, m.value, "full" if m.key in self.vocab.region_names else "short")
+            RegionMention(
+                m.start,
+                m.end,
+                m.key,
+                m.value,
+                "full" if m.key in self.vocab.region_names else "short",
+            )
             for m in self._lexicon.longest(text)
         ]
         return out
@@ -99,7 +107,9 @@ class RegionFinder:
                 if start < 0:
                     continue
                 name = text[start:end]
-                if not all(is_cjk(ch) and ch not in self._community_bad_chars for ch in name) or name.startswith(self._community_bad):
+                if not all(
+                    is_cjk(ch) and ch not in self._community_bad_chars for ch in name
+                ) or name.startswith(self._community_bad):
                     continue
                 before = text[max(0, start - 2) : start]
                 listed = before.endswith("、") and out and out[-1].end == start - 1
@@ -107,7 +117,11 @@ class RegionFinder:
                     continue
                 if any(name.endswith(w) for w in self._community_stop):
                     break
-                out.append(RegionMention(start, m.end(), text[start : m.end()], (COMMUNITY_CODE,), "community"))
+                out.append(
+                    RegionMention(
+                        start, m.end(), text[start : m.end()], (COMMUNITY_CODE,), "community"
+                    )
+                )
                 break
         return out
 
@@ -140,8 +154,18 @@ def find_local_regions(
         prev = text[m.start - 1 : m.start]
         # a short name glued into a longer word is not a place (郑州 in 郑州银行 stays: it is
         # the city; but 新城 inside 建新城区 is not) — require a boundary on one side
-        county = all(self_level == "county" for self_level in (finder.vocab.regions[c].level for c in m.value))
-        if county and prev and is_cjk(prev) and nxt and is_cjk(nxt) and nxt not in "市县区、等和与及":
+        county = all(
+            self_level == "county"
+            for self_level in (finder.vocab.regions[c].level for c in m.value)
+        )
+        if (
+            county
+            and prev
+            and is_cjk(prev)
+            and nxt
+            and is_cjk(nxt)
+            and nxt not in "市县区、等和与及"
+        ):
             continue
         out.append(RegionMention(m.start, m.end, m.key, m.value, "short"))
     return out
@@ -179,7 +203,10 @@ class AgencyFinder:
         for m in self._lexicon.longest(text):
             if any(s <= m.start and m.end <= e for s, e in generic_spans):
                 continue
-            if text[m.end : m.end + 1] in ("门", "级") or text[m.end : m.end + 1] in self._generic_suffixes:
+            if (
+                text[m.end : m.end + 1] in ("门", "级")
+                or text[m.end : m.end + 1] in self._generic_suffixes
+            ):
                 continue  # 民政部门, 县级: classes, not bodies
             if text[m.end : m.end + 2].startswith(self._not_followers):
                 continue  # 湖南省人民政府网: a website, not the body
@@ -188,7 +215,9 @@ class AgencyFinder:
             mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
             if mention is not None:
                 out.append(mention)
-            elif national and not (m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in "省市县区"):
+            elif national and not (
+                m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in "省市县区"
+            ):
                 out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
         return out
 
@@ -205,14 +234,25 @@ class AgencyFinder:
             return None
         region = region_ends.get(start)
         if region is not None:
-            return AgencyMention(region.start, end, text[region.start : end], organs, "region", region.codes[0] if len(region.codes) == 1 else None)
+            return AgencyMention(
+                region.start,
+                end,
+                text[region.start : end],
+                organs,
+                "region",
+                region.codes[0] if len(region.codes) == 1 else None,
+            )
         for ref in self._self_refs:
             if text[start - len(ref) : start] == ref:
-                return AgencyMention(start - len(ref), end, text[start - len(ref) : end], organs, "self", None)
+                return AgencyMention(
+                    start - len(ref), end, text[start - len(ref) : end], organs, "self", None
+                )
         level_char = text[start - 1 : start]
         if level_char in self._levels:
             before = text[max(0, start - 3) : start - 1]
             if any(before.endswith(p) for p in self._generic_prefixes):
                 return None
-            return AgencyMention(start - 1, end, text[start - 1 : end], organs, "level", self._levels[level_char])
+            return AgencyMention(
+                start - 1, end, text[start - 1 : end], organs, "level", self._levels[level_char]
+            )
         return None

@@ -33,7 +33,18 @@ _OPEN, _CLOSE = "《", "》"
 _DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?![\d.]))"
 )
-_BRACKETS = {"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"}
+_BRACKETS = {
+    "[": "〔",
+    "]": "〕",
+    "(": "〔",
+    ")": "〕",
+    "（": "〔",
+    "）": "〕",
+    "【": "〔",
+    "】": "〕",
+    "［": "〔",
+    "］": "〕",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +95,10 @@ def find_numbers(text: str, pattern: str) -> list[NumberMention]:
 
 def find_titles(text: str, number_pattern: str | None = None) -> list[Title]:
     """Every 《…》 title, nested 〈〉 kept and line breaks joined, with a 文号 right after it."""
-    pattern = number_pattern or r"[\u4e00-\u9fff]{1,10}[〔\[(（【［]\s*(?:19|20)\d{2}\s*[〕\])）】］]\s*\d{1,4}\s*号"
+    pattern = (
+        number_pattern
+        or r"[\u4e00-\u9fff]{1,10}[〔\[(（【［]\s*(?:19|20)\d{2}\s*[〕\])）】］]\s*\d{1,4}\s*号"
+    )
     number_after = re.compile(r"^\s*[(（]\s*(" + pattern + r")\s*[)）]")
     out = []
     i = 0

@@ -75,7 +75,11 @@ def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:
 
 
 def _policies(
-    context: Context, text: str, titles: list[Title], agencies: list[ResolvedAgency], doc_title: str | None
+    context: Context,
+    text: str,
+    titles: list[Title],
+    agencies: list[ResolvedAgency],
+    doc_title: str | None,
 ) -> list[PolicyFact]:
     out: dict[str, PolicyFact] = {}
     last_by_word: dict[str, str] = {}
@@ -92,9 +96,13 @@ def _policies(
             continue
         before = text[max(0, title.start - 14) : title.start - 1]
         role = "cited" if any(w in before for w in citation) else "mentioned"
-        if (doc_title and name in doc_title.replace("《", "").replace("》", "")) or name in standalone:
+        if (
+            doc_title and name in doc_title.replace("《", "").replace("》", "")
+        ) or name in standalone:
             role = "self"  # the document's own title, or a title reprinted as a heading line
-        issuer = _issuer_before(text, title.start - 1, verbs, mention_ends) or _issuer_in_title(name, agencies)
+        issuer = _issuer_before(text, title.start - 1, verbs, mention_ends) or _issuer_in_title(
+            name, agencies
+        )
         fact = out.get(name)
         if fact is None:
             fact = out[name] = PolicyFact(name, issuer, title.number, role)
@@ -132,12 +140,19 @@ def _issuer_in_title(title: str, agencies: list[ResolvedAgency]) -> str | None:
     while True:
         rest = rest.lstrip(" 、")
         match = next(
-            (a for a in sorted(agencies, key=lambda a: -len(a.name)) for s in (a.name, *[m.text for m in a.mentions]) if rest.startswith(s)),
+            (
+                a
+                for a in sorted(agencies, key=lambda a: -len(a.name))
+                for s in (a.name, *[m.text for m in a.mentions])
+                if rest.startswith(s)
+            ),
             None,
         )
         if match is None:
             break
-        surface = next(s for s in (match.name, *[m.text for m in match.mentions]) if rest.startswith(s))
+        surface = next(
+            s for s in (match.name, *[m.text for m in match.mentions]) if rest.startswith(s)
+        )
         names.append(match.name)
         rest = rest[len(surface) :]
     return "、".join(names) if names and rest.startswith(("关于", "对")) else None

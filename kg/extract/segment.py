@@ -110,10 +110,7 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences end at 。！？； or a newline; whitespace at either end is left out."""
-    return [
-        Sentence(m.start(), m.end(), m.group())
-        for m in _SENTENCE.finditer(text)
-    ]
+    return [Sentence(m.start(), m.end(), m.group()) for m in _SENTENCE.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +130,9 @@ def _heading_rank(line: str) -> int | None:
         return 2
     if re.match(r"^\s*\d+[.、．]", line):
         return 3
-    if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(ch in line for ch in _LINE_END_PUNCT + "，,"):
+    if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(
+        ch in line for ch in _LINE_END_PUNCT + "，,"
+    ):
         return 1  # a short line without punctuation: an unnumbered section title
     return None
 
