@@ -81,7 +81,6 @@ _FACTS = {
     "genre": "体裁 Genre",
     "number": "文号 Number",
     "issuer": "发文机关 Issuer",
-    "iri": "IRI",
 }
 _LABEL_CHARS = 18
 
@@ -128,7 +127,7 @@ def explorer_network(
         raise ShowError("E703", filters=filters.describe())
     net = Network(directed=full, cdn_resources="in_line", height="100%", width="100%")
     for node, attrs in g.nodes(data=True):
-        name, name_en, colour, shape = STYLES[attrs["type"]]
+        colour, shape = STYLES[attrs["type"]][2:]
         degree = g.degree(node)
         facts = [[_FACTS[k], attrs[k]] for k in _FACTS if attrs.get(k) not in (None, "")]
         net.add_node(
