@@ -7,6 +7,8 @@ because each process spends ~3 s loading the pipeline.
 
 from __future__ import annotations
 
+import tempfile
+
 import io
 import json
 import os
@@ -207,16 +209,6 @@ CASES = [
         Path.mkdir,
         "failed",
         r"E105 .*not a regular file \(it is a directory",
-    ),
-    Case(
-        "unreadable",
-        "locked.txt",
-        make_unreadable,
-        "failed",
-        r"E100 .*permission denied",
-        skip="root reads any file; the fifo and directory cases cover E105"
-        if os.geteuid() == 0
-        else None,
     ),
     Case(
         "broken-symlink",
@@ -440,3 +432,32 @@ def test_build_stale_staging_folders_are_removed_and_live_ones_kept(tmp_path: Pa
         (folder / RECORDS_FILE).write_text("{}\n", encoding="utf-8")
     assert remove_stale_builds(tmp_path) == [stale]
     assert not stale.exists() and live.is_dir()
+
+
+def test_build_unreadable_file_fails_alone() -> None:
+    """A file the builder may not read (chmod 000) fails alone with E100.
+
+    Root reads any file, so as root the build runs as user nobody (setpriv), in a folder
+    that user may write.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cgkg-unreadable-"))
+    try:
+        corpus, graph = folder / "corpus", folder / "graph"
+        corpus.mkdir()
+        shutil.copy(GOOD, corpus)
+        make_unreadable(corpus / "locked.txt")
+        for path in (folder, corpus, *corpus.iterdir()):
+            if path.name != "locked.txt":
+                path.chmod(0o777 if path.is_dir() else 0o644)
+        command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(graph)]
+        if os.geteuid() == 0:
+            command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+        env = {**os.environ, "HOME": str(folder)}
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 1, result.stderr
+        assert re.search(r"E100 .*locked\.txt.*permission denied", result.stderr), result.stderr
+        report = json.loads((graph / "build-report.json").read_text(encoding="utf-8"))
+        outcomes = {Path(d["path"]).name: d["status"] for d in report["documents"]}
+        assert outcomes == {GOOD.name: "built", "locked.txt": "failed"}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
