@@ -23,6 +23,7 @@ HOSTILE = {  # one tag per document, so the reader keeps it as plain text
     "mechanism.txt": "河南省民政厅关于推行社区治理机制的通知\n\n"
     "我省推行“<svg onload=__xss=1>”机制。",
     "alert.txt": "河南省民政厅关于社区服务的通知\n\n我省推行“<svg onload=alert(1)>”机制。",
+    "img.txt": "河南省民政厅关于社区协商的通知\n\n我省推行“<img src=x onerror=alert(1)>”机制。",
     "title.txt": "<img src=x onerror=window.__xss=1>关于社区治理的通知\n\n"
     "我省推行“网格化管理”机制。",
     "policy.txt": "关于社区治理的通知\n\n根据《关于<img src=x onerror=window.__xss=1>的意见》，"
@@ -33,8 +34,9 @@ HOSTILE = {  # one tag per document, so the reader keeps it as plain text
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium with a fresh profile, logging console and network events."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)")
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
+        "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
+    )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -275,7 +277,8 @@ def test_show_document_text_never_becomes_markup(
 
     logs = open_page(browser, hostile_pages[view])
     names = browser.execute_script("return cgkg.nodes.get().map(n => n.name)")
-    assert "<svg onload=__xss=1>" in names  # the hostile name is in the graph, as text
+    assert "<svg onload=__xss=1>" in names  # the hostile names are in the graph, as text
+    assert "<img src=x onerror=alert(1)>" in names
     for name in [n for n in names if "<" in n]:
         browser.execute_script(
             "cgkg.showNode(cgkg.nodes.get({filter: n => n.name === arguments[0]})[0].id)", name

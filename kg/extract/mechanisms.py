@@ -25,7 +25,7 @@ from kg.vocab import Vocabulary
 
 __all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
 
-_QUOTED = re.compile(r"“([^“”\n]{2,24})”")
+_QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
 _LABEL_SUFFIX = re.compile(r"(?:工作机制|服务机制|机制|模式)$")
 
