@@ -69,8 +69,7 @@ def test_ontology_regions_file_parses(graph: Graph) -> None:
 
 
 def test_ontology_regions_file_matches_generator(tmp_path: Path) -> None:
-    if not SOURCE_DIR.is_dir():
-        pytest.skip(f"source data not found at {SOURCE_DIR}")
+    assert SOURCE_DIR.is_dir(), f"source data not found at {SOURCE_DIR} (shared/ beside the clone)"
     out = tmp_path / "regions.ttl"
     subprocess.run(
         [sys.executable, str(SCRIPT), "--source", str(SOURCE_DIR), "--out", str(out)],

@@ -72,8 +72,8 @@ def test_plot_fallback_uses_english_labels(graph: kg.Graph, plot: str) -> None:
         }
 
 
-@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font installed (fonts-noto-cjk)")
 def test_plot_with_a_cjk_font_uses_chinese_labels(graph: kg.Graph) -> None:
+    assert has_cjk_font(), "no CJK font installed: apt-get install fonts-noto-cjk (.ci/run does)"
     fig = heatmap(graph, cjk=True)
     assert {"湖北省", "湖南省", "浙江省"} <= {t.get_text() for t in fig.axes[0].get_yticklabels()}
     assert "五社联动" in {t.get_text() for t in fig.axes[0].get_xticklabels()}
