@@ -194,6 +194,8 @@ def load_vocabulary(directory: str | None = None) -> Vocabulary:
             if subject is None:
                 continue
             obj = quad.object
+            if isinstance(obj, ox.Triple):
+                continue
             lang = obj.language if isinstance(obj, ox.Literal) else None
             props[subject][quad.predicate.value].append((obj.value, lang))
     return _tables(props)
@@ -264,11 +266,11 @@ def _tables(props: dict) -> Vocabulary:
                 cues[_local(iri)] = tuple(words)
             generic.extend(_values(p, cg + "genericAgencyTerm"))
     by_name: dict[str, list[str]] = defaultdict(list)
-    for code, entry in regions.items():
-        by_name[entry.name].append(code)
+    for code, region in regions.items():
+        by_name[region.name].append(code)
     labels: dict[str, str] = {}
-    for slug, entry in sorted(mechanisms.items()):
-        for label in (entry.label, *entry.alt_labels):
+    for slug, mechanism in sorted(mechanisms.items()):
+        for label in (mechanism.label, *mechanism.alt_labels):
             labels.setdefault(label, slug)
     return Vocabulary(
         regions=regions,

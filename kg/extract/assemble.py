@@ -91,8 +91,8 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
         )
 
     mechanisms: dict[str, list[MechanismMention]] = {}
-    for mention in facts.mechanisms:
-        mechanisms.setdefault(mention.label, []).append(mention)
+    for found in facts.mechanisms:
+        mechanisms.setdefault(found.label, []).append(found)
     mechanism_records = tuple(
         Mechanism(
             id=ms[0].slug or _slug(label),
