@@ -120,10 +120,11 @@ class MechanismRecognizer(_Component):
 class PolicyRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.number_pattern = vocab.cue("document-number")[0]
+        self.number_stops = vocab.cue("number-prefix-stops")
 
     def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
         data["titles"] = find_titles(text, self.number_pattern)
-        data["numbers"] = find_numbers(text, self.number_pattern)
+        data["numbers"] = find_numbers(text, self.number_pattern, self.number_stops)
         _spans(doc, "cgkg_policies", data["titles"], "POLICY")
 
 

@@ -80,14 +80,23 @@ def normalise_number(raw: str) -> str:
     return out
 
 
-def find_numbers(text: str, pattern: str) -> list[NumberMention]:
-    """Every 文号 in ``text``; ``pattern`` comes from ``cues.ttl`` (cue:document-number)."""
+def find_numbers(text: str, pattern: str, stops: tuple[str, ...] = ()) -> list[NumberMention]:
+    """Every 文号 in ``text``.
+
+    ``pattern`` (cue:document-number) may take a few characters too many before the issuer
+    abbreviation; the number starts after the last word of ``stops`` (cue:number-prefix-stops:
+    落实, 根据 …) or character that cannot belong to an abbreviation.
+
+    >>> [n.number for n in find_numbers("深入落实国发〔2022〕2号文件", "[\\u4e00-\\u9fff]{1,10}〔\\d{4}〕\\d+号", ("落实",))]
+    ['国发〔2022〕2号']
+    """
     out = []
     for m in re.finditer(pattern, text):
         raw = m.group(0)
-        # the issuer abbreviation must not swallow a preceding word: cut at the last
-        # character that cannot belong to an abbreviation
-        cut = max(raw.rfind(ch) for ch in "的在和与及为按据照见知案")
+        bracket = min(i for i in (raw.find(b) for b in "〔[(（【［") if i >= 0)
+        prefix = raw[:bracket]
+        cut = max(prefix.rfind(ch) for ch in "的在和与及为按据照见知案")
+        cut = max([cut] + [prefix.rfind(w) + len(w) - 1 for w in stops if w in prefix])
         start = m.start() + (cut + 1 if cut >= 0 else 0)
         out.append(NumberMention(start, m.end(), normalise_number(text[start : m.end()])))
     return out
