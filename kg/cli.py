@@ -69,6 +69,9 @@ def format_table(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fm
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")]
 GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="graph folder made by `kg build`")]
+EndpointOpt = Annotated[
+    str | None, typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878")
+]
 
 
 @app.command()
@@ -132,10 +135,15 @@ def query(
     graph: GraphOpt = Path("graph"),
     format: FormatOpt = "table",
     list_: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
+    endpoint: EndpointOpt = None,
 ) -> None:
-    """Run a named query; parameters are given as --NAME VALUE (e.g. --mechanism 五社联动)."""
+    """Run a named query; parameters are given as --NAME VALUE (e.g. --mechanism 五社联动).
+
+    With --endpoint URL the query runs on that SPARQL server instead of the local graph.
+    """
     from kg.api import run_query
     from kg.queries import list_queries
+    from kg.remote import run_remote_query
     from kg.store import GraphStore
 
     if list_ or name is None:
@@ -145,7 +153,10 @@ def query(
         return
     try:
         values = _parse_params(list(ctx.args))
-        table = run_query(name, store=GraphStore.open(graph), **values)
+        if endpoint:
+            table = run_remote_query(name, endpoint=endpoint, **values)
+        else:
+            table = run_query(name, store=GraphStore.open(graph), **values)
         typer.echo(format_table(table.columns, table.rows, format))
     except CgkgError as exc:
         _fail(exc)
@@ -261,6 +272,46 @@ def export(
         typer.echo(export_graph(graph, output, format=format))
     except CgkgError as exc:
         _fail(exc)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878")],
+    graph: GraphOpt = Path("graph"),
+    prune: Annotated[bool, typer.Option("--prune", help="delete the server's named graphs the graph lacks")] = False,
+) -> None:
+    """Load the graph into a SPARQL server (Graph Store Protocol): one PUT per document graph, plus the ontology.
+
+    Each PUT replaces a whole graph, so pushing again is safe and repairs a push that failed.
+    """
+    from kg.remote import push_graph
+
+    try:
+        report = push_graph(graph, endpoint, prune=prune)
+    except CgkgError as exc:
+        _fail(exc)
+    typer.echo(f"pushed {report.graphs} graphs, {report.triples} triples to {report.endpoint} in {report.seconds:.1f}s"
+               + (f"; removed {len(report.removed)} graphs" if report.removed else ""))  # fmt: skip
+
+
+@app.command()
+def serve(
+    graph: GraphOpt = Path("graph"),
+    port: Annotated[int, typer.Option("--port", "-p", help="port to listen on")] = 7878,
+    bind: Annotated[str, typer.Option("--bind", help="address to listen on (0.0.0.0 for every interface)")] = "127.0.0.1",
+) -> None:
+    """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
+
+    The printed URL opens a SPARQL editor in the browser; the query endpoint is URL/query.
+    """
+    from kg.remote import start_server
+
+    try:
+        server = start_server(graph, port=port, host=bind)
+    except CgkgError as exc:
+        _fail(exc)
+    typer.echo(f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops")
+    raise typer.Exit(server.serve_until_interrupted())
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative

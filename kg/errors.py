@@ -52,6 +52,10 @@ MESSAGES: dict[str, str] = {
     "E506": "the SPARQL query is invalid: {reason}",
     "E507": "the SPARQL endpoint {endpoint} failed: {reason}",
     "E508": "query file {path} declares a bad parameter line: {line!r}",
+    "E509": "{url!r} is not the URL of a SPARQL server; give its base URL, e.g. http://127.0.0.1:7878",
+    "E510": "pushing {graph} to {endpoint} failed after {done} of {total} graphs: {reason}; once the server answers, run `kg push` again: each graph is replaced whole, so that repairs it",
+    "E511": "the `oxigraph` server program is not installed; install it with `pip install oxigraph`",
+    "E512": "the Oxigraph server on {bind} for {path} did not start: {reason}; check that the port is free (--port)",
     # --- build and CLI (E6xx) --------------------------------------------------------
     "E601": "{path}: no documents found (looked for .txt, .htm and .html files)",
     "E602": "the new graph fails validation ({count} violations); the previous graph was kept",
