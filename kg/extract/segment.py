@@ -4,11 +4,11 @@ The extractor works on a *view* of the normalised text in which soft line breaks
 line broken in mid-sentence, as PDF conversions do) are removed, so that names broken across
 lines match. :class:`View` keeps the map from view offsets back to the normalised text.
 
->>> view = make_view("社区人才队伍建设的关键在于培养一支高素质专业化的社区工作\\n者队伍。\\n二、下步打算")
+>>> view = make_view("答复\\n社区人才队伍建设的关键在于培养一支高素质专业化的社区工作\\n者队伍。\\n二、下步打算")
 >>> "社区工作者队伍" in view.text
 True
->>> view.to_text(0, 2)
-(0, 2)
+>>> view.to_text(3, 5)
+(3, 5)
 """
 
 from __future__ import annotations
