@@ -308,10 +308,10 @@ def serve(
 
     try:
         server = start_server(graph, port=port, host=bind)
+        typer.echo(f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops")
+        server.serve_until_interrupted()
     except CgkgError as exc:
         _fail(exc)
-    typer.echo(f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops")
-    raise typer.Exit(server.serve_until_interrupted())
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative

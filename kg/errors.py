@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "E510": "pushing {graph} to {endpoint} failed after {done} of {total} graphs: {reason}; once the server answers, run `kg push` again: each graph is replaced whole, so that repairs it",
     "E511": "the `oxigraph` server program is not installed; install it with `pip install oxigraph`",
     "E512": "the Oxigraph server on {bind} for {path} did not start: {reason}; check that the port is free (--port)",
+    "E513": "the Oxigraph server at {url} stopped on its own (exit status {status}): {output}; start `kg serve` again",
     # --- build and CLI (E6xx) --------------------------------------------------------
     "E601": "{path}: no documents found (looked for .txt, .htm and .html files)",
     "E602": "the new graph fails validation ({count} violations); the previous graph was kept",

@@ -372,10 +372,13 @@ class GraphServer:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace").strip()
 
-    def serve_until_interrupted(self) -> int:
-        """Wait until Ctrl-C (SIGINT) or SIGTERM, then stop the server; returns 0.
+    def serve_until_interrupted(self) -> None:
+        """Wait until Ctrl-C (SIGINT) or SIGTERM, then stop the server.
 
-        Returns 1 when the server stops on its own. Call from the main thread.
+        Call from the main thread.
+
+        Raises:
+            StoreError: the server stopped on its own (E513), with what it printed.
         """
         previous = None
         if threading.current_thread() is threading.main_thread():
@@ -384,12 +387,13 @@ class GraphServer:
             code = self.process.wait()
         except KeyboardInterrupt:
             self.stop()
-            return 0
+            return
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+        output = self.output()
         self.log.close()
-        return 1 if code else 0
+        raise StoreError("E513", url=self.url, status=code, output=output or "no output")
 
     def __enter__(self) -> GraphServer:
         return self
@@ -425,19 +429,26 @@ def start_server(
     command = [program, "serve-read-only", "--location", str(location), "--bind", address]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, process_group=0)
     server = GraphServer(process, server_url, location, log)
+    try:
+        _wait_until_answering(server, address=address, wait=wait)
+    except BaseException:  # Ctrl-C while starting, too: never leave the server behind
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_answering(server: GraphServer, *, address: str, wait: float) -> None:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = server.output()
-            server.stop()
-            raise StoreError(
-                "E512", path=location, bind=address, reason=output or process.returncode
-            )
+        if server.process.poll() is not None:
+            reason = server.output() or server.process.returncode
+            raise StoreError("E512", path=server.location, bind=address, reason=reason)
         if _answers(server.url):
-            return server
+            return
         time.sleep(0.05)
-    server.stop()
-    raise StoreError("E512", path=location, bind=address, reason=f"no answer within {wait:g}s")
+    raise StoreError(
+        "E512", path=server.location, bind=address, reason=f"no answer within {wait:g}s"
+    )
 
 
 def _answers(url: str) -> bool:
