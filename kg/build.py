@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.cache import CACHE_DIR, Manifest, RecordCache, build_fingerprint, ontology_fragment
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
-from kg.extract import EXTRACTOR_VERSION, extract_text, load_pipeline
-from kg.rdf import PREFIXES, ontology_quads, record_to_quads
+from kg.extract import EXTRACTOR_VERSION, extract_text
+from kg.parallel import Extracted, extract_in_order
+from kg.rdf import document_iri, ontology_quads, record_to_quads
 from kg.read import read_file
 from kg.record import DocumentRecord
 from kg.store import (
@@ -32,6 +34,7 @@ from kg.store import (
     REPORT_FILE,
     STORE_DIR,
     TRIG_FILE,
+    current_build,
     new_build_dir,
     publish_build,
     remove_stale_builds,
@@ -59,6 +62,8 @@ class DocumentOutcome:
     sha256: str | None = None
     adoptions: int = 0
     warnings: list[str] = field(default_factory=list)
+    chars: int = 0  # of normalised text
+    cached: bool = False  # taken from the record cache, not extracted again
 
 
 @dataclass
@@ -68,6 +73,8 @@ class BuildReport:
     quads: int = 0
     seconds: float = 0.0
     extractor: str = EXTRACTOR_VERSION
+    incremental: bool = False  # the store was copied from the previous build and updated
+    removed: list[str] = field(default_factory=list)  # documents of the previous build now gone
 
     @property
     def failed(self) -> list[DocumentOutcome]:
@@ -92,6 +99,10 @@ class BuildReport:
             "built": len(self.built),
             "failed": len(self.failed),
             "exit_code": self.exit_code,
+            "incremental": self.incremental,
+            "extracted": [d.path for d in self.documents if not d.cached],
+            "cached": [d.path for d in self.documents if d.cached],
+            "removed": self.removed,
             "documents": [asdict(d) for d in self.documents],
         }
 
@@ -137,6 +148,7 @@ def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecor
             raise ReadError("E106", path=path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         outcome.sha256 = digest
+        outcome.chars = len(text.text)
         record = extract_text(text, doc_id=path.stem, sha256=digest, nlp=nlp)  # type: ignore[arg-type]
     except CgkgError as exc:
         outcome.message = str(exc)
@@ -167,14 +179,27 @@ def _with_build_warnings(record: DocumentRecord, path: Path) -> DocumentRecord:
 
 
 def extract_documents(
-    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> Iterator[tuple[DocumentRecord | None, DocumentOutcome]]:
-    """Records (or failures) for ``paths``, one at a time; duplicates are reported once."""
-    nlp = load_pipeline()
+    """Records (or failures) for ``paths``, one at a time; duplicates are reported once.
+
+    ``jobs`` and ``scheduler`` extract in worker processes or on a Dask cluster
+    (see :func:`kg.parallel.extract_in_order`); the order and the records stay the same.
+    """
+    items = extract_in_order(paths, max_bytes=max_bytes, jobs=jobs, scheduler=scheduler)
+    for item in _deduplicated(items):
+        yield item.record, item.outcome
+
+
+def _deduplicated(items: Iterable[Extracted]) -> Iterator[Extracted]:
     seen_hash: dict[str, str] = {}
     seen_id: set[str] = set()
-    for path in paths:
-        record, outcome = _extract_one(path, nlp, max_bytes)
+    for item in items:
+        record, outcome, path = item.record, item.outcome, item.path
         if record is not None:
             if record.sha256 in seen_hash:
                 first = seen_hash[record.sha256]
@@ -186,7 +211,8 @@ def extract_documents(
             else:
                 seen_hash[record.sha256] = str(path)
                 seen_id.add(record.id)
-        yield record, outcome
+        item.record = record
+        yield item
 
 
 def build_graph(
@@ -196,49 +222,82 @@ def build_graph(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[DocumentOutcome], None] | None = None,
     validate: Callable[[Path], int] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    incremental: bool = True,
+    started: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Build the graph of ``sources`` into graph folder ``out`` and make it current.
 
+    Builds are incremental: a document whose bytes (and the extractor, ontology and
+    pipeline) did not change since the last build is taken from the record cache in
+    ``out/cache``, and the new store is a copy of the current one in which only the graphs
+    of changed, new and removed documents are replaced. ``incremental=False`` extracts
+    every document and loads a new store. ``jobs`` > 1 extracts in worker processes,
+    ``scheduler`` (``tcp://host:8786``) on a Dask cluster; the output is the same.
+
     ``validate`` (optional) is called on the finished build folder and returns the number
     of violations; a build with violations is discarded and the previous graph kept.
+    ``started`` (optional) is called with the number of documents before extraction starts.
     Folders left in ``out`` by builds that were killed are removed first.
 
     Raises:
         BuildError: no documents, nothing could be built, or validation failed.
     """
-    started = time.perf_counter()
+    started_at = time.perf_counter()
     paths = find_documents(sources)
+    if started is not None:
+        started(len(paths))
     root = Path(out)
     remove_stale_builds(root)
     staging = new_build_dir(root)
     report = BuildReport(graph=str(root), documents=[])
     try:
-        with open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out:
+        cache = RecordCache(root / CACHE_DIR)
+        manifest = Manifest(build_fingerprint(), {}, ontology_fragment()[1])
+        previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
+        if previous is not None:
+            current = ox.Store.read_only(str(current_build(root) / STORE_DIR))
+            current.backup(str(staging / STORE_DIR))  # a checkpoint: hard links, no copy
+            del current
+            report.incremental = True
+        items = _deduplicated(
+            extract_in_order(
+                paths,
+                max_bytes=max_bytes,
+                jobs=jobs,
+                scheduler=scheduler,
+                cache=cache,
+                use_cache=incremental,
+            )
+        )
+        store = ox.Store(str(staging / STORE_DIR))
+        with open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out, open(
+            staging / TRIG_FILE, "wb"
+        ) as trig_out:
+            trig_out.write(ontology_fragment()[0])
 
-            def quads() -> Iterator[ox.Quad]:
-                yield from ontology_quads()
-                for record, outcome in extract_documents(paths, max_bytes=max_bytes):
-                    report.documents.append(outcome)
+            def documents() -> Iterator[Extracted]:
+                for item in items:
+                    report.documents.append(item.outcome)
                     if progress:
-                        progress(outcome)
-                    if record is not None:
-                        records_out.write(record.to_json() + "\n")
-                        yield from record_to_quads(record)
+                        progress(item.outcome)
+                    if item.record is None or item.document is None:
+                        continue
+                    records_out.write(item.record.to_json() + "\n")
+                    trig_out.write(item.document.fragment)
+                    manifest.documents[item.record.id] = (item.key or "", item.document.quads)
+                    yield item
 
-            store = ox.Store(str(staging / STORE_DIR))
-            counter = [0]
-
-            def counted() -> Iterator[ox.Quad]:
-                for quad in quads():
-                    counter[0] += 1
-                    yield quad
-
-            store.bulk_extend(counted())
+            if previous is None:
+                store.bulk_extend(_quads_of(documents(), with_ontology=True))
+            else:
+                report.removed = _update_store(store, documents(), previous, manifest)
             store.flush()
-            report.quads = counter[0]
-            store.dump(staging / TRIG_FILE, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+            report.quads = manifest.quads
             del store
-        report.seconds = time.perf_counter() - started
+        manifest.write(staging)
+        report.seconds = time.perf_counter() - started_at
         if not report.built:
             raise BuildError("E605", count=len(report.failed))
         if validate is not None:
@@ -252,5 +311,47 @@ def build_graph(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    cache.prune({key for key, _ in manifest.documents.values()})
     return report
 
+
+def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
+    """The manifest of the current build when its store can be updated in place, else None."""
+    try:
+        build = current_build(root)
+    except CgkgError:
+        return None
+    manifest = Manifest.read(build)
+    if manifest is None or manifest.fingerprint != fingerprint or not (build / STORE_DIR).is_dir():
+        return None
+    return manifest
+
+
+def _quads_of(items: Iterable[Extracted], *, with_ontology: bool) -> Iterator[ox.Quad]:
+    if with_ontology:
+        yield from ontology_quads()
+    for item in items:
+        assert item.record is not None
+        yield from item.quads if item.quads is not None else record_to_quads(item.record)
+
+
+def _update_store(
+    store: ox.Store, items: Iterable[Extracted], previous: Manifest, manifest: Manifest
+) -> list[str]:
+    """Replace, in a copy of the previous store, the graphs of documents that changed.
+
+    Returns the ids of the previous build's documents that are gone (removed or failed).
+    """
+    for item in items:
+        assert item.record is not None
+        doc_id = item.record.id
+        before = previous.documents.get(doc_id)
+        if before is not None and item.key and before[0] == item.key:
+            continue  # the same bytes: its graph in the copied store is right
+        if before is not None:
+            store.remove_graph(document_iri(doc_id))
+        store.extend(item.quads if item.quads is not None else record_to_quads(item.record))
+    removed = sorted(set(previous.documents) - set(manifest.documents))
+    for doc_id in removed:
+        store.remove_graph(document_iri(doc_id))
+    return removed

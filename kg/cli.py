@@ -101,8 +101,20 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="graph folder to write")] = Path("graph"),
     max_bytes: Annotated[int, typer.Option(help="skip files larger than this")] = 20_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="extract in this many processes")
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="extract on a Dask cluster, e.g. tcp://HOST:8786")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="extract every document, ignore the cache")
+    ] = False,
 ) -> None:
     """Build the graph: extract every document and load it into an embedded store.
+
+    Builds are incremental: only new or changed documents are extracted again (--full
+    extracts all).
 
     Exit codes: 0 all documents built; 1 some documents failed (the graph is still
     written, see build-report.json); 2 usage error or nothing built (previous graph kept).
@@ -117,7 +129,10 @@ def build(
                 typer.echo(warning, err=True)
 
     try:
-        report = build_graph(sources, out, max_bytes=max_bytes, progress=show)
+        report = build_graph(
+            sources, out, max_bytes=max_bytes, progress=show, jobs=jobs, scheduler=scheduler,
+            incremental=not full,
+        )  # fmt: skip
     except CgkgError as exc:
         _fail(exc)
     if not quiet:

@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "E605": "nothing was built: all {count} documents failed (see the messages above); the previous graph was kept",
     "E606": "{path}: another document already has the id {id!r}; rename one of them",
     "E607": "{path}: the file name is not valid UTF-8; rename it (convmv -f gbk -t utf-8)",
+    "E608": "cannot reach the Dask scheduler {scheduler}: {reason}; start it with `dask scheduler`",
     # --- show (E7xx) -----------------------------------------------------------------
     "E701": "cannot draw the plot: {reason}",
     "E702": "no mechanism is named {name!r} in the graph; `kg query mechanisms --region REGION` lists adopted ones",

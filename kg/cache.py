@@ -1,0 +1,196 @@
+"""The record cache behind incremental builds.
+
+A graph folder keeps, under ``cache/``, the record and the TriG fragment of every document
+it has built, keyed by the document's content: the SHA-256 of the file bytes, the path it
+was read from, and the *fingerprint* of everything else that shapes a record (extractor
+version, ontology files, ``pipeline.cfg`` and the source of the stages that make records and
+quads). A document whose key is in the cache is not extracted again.
+
+Each build folder also holds ``manifest.json``: the fingerprint and, for each document
+graph in its store, the cache key it was built from. The next build copies that store
+(a RocksDB checkpoint: hard links) and replaces only the graphs whose key changed.
+
+>>> import tempfile
+>>> cache = RecordCache(Path(tempfile.mkdtemp()))
+>>> cache.get("0" * 64) is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.extract import EXTRACTOR_VERSION, PIPELINE_CONFIG
+from kg.rdf import PREFIXES, ontology_quads
+from kg.record import DocumentRecord
+from kg.vocab import ontology_dir
+
+__all__ = [
+    "CACHE_DIR",
+    "MANIFEST_FILE",
+    "CachedDocument",
+    "RecordCache",
+    "Manifest",
+    "build_fingerprint",
+    "cache_key",
+    "trig_fragment",
+    "ontology_fragment",
+]
+
+CACHE_DIR = "cache"
+MANIFEST_FILE = "manifest.json"
+_KG = Path(__file__).resolve().parent
+_CODE = ("read.py", "record.py", "rdf.py", "vocab.py", "build.py")
+
+
+def build_fingerprint() -> str:
+    """A hash of everything besides the file that decides a document's record and quads.
+
+    The extractor version, every ontology file, ``pipeline.cfg`` and the source of the
+    reading, extraction and RDF stages: when any changes, every document is built afresh.
+    """
+    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    files = sorted(ontology_dir().glob("*.ttl")) + [Path(PIPELINE_CONFIG)]
+    files += sorted((_KG / "extract").glob("*.py")) + [_KG / name for name in _CODE]
+    for path in files:
+        digest.update(b"\0" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(path: Path, *, max_bytes: int, fingerprint: str) -> str | None:
+    """The cache key of document ``path``, or None when it is not a readable regular file.
+
+    None sends the file to extraction, which reports what is wrong with it; a FIFO is never
+    opened here, so it cannot block.
+    """
+    name = os.fsencode(path)
+    try:
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        with open(name, "rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError:
+        return None
+    if len(data) > max_bytes:
+        return None
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(b"\0" + name + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def trig_fragment(quads: Iterable[ox.Quad]) -> bytes:
+    """``quads`` as TriG: one piece of ``graph.trig`` (the pieces are concatenated)."""
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    assert data is not None  # no output file: the bytes are returned
+    return data
+
+
+def ontology_fragment() -> tuple[bytes, int]:
+    """The ontology (default graph) as TriG, and its number of quads."""
+    return _ontology_fragment(build_fingerprint())
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology_fragment(fingerprint: str) -> tuple[bytes, int]:  # read again when files change
+    quads = list(ontology_quads())
+    return trig_fragment(quads), len(quads)
+
+
+@dataclass(frozen=True)
+class CachedDocument:
+    """What the cache keeps of one built document."""
+
+    record: DocumentRecord
+    chars: int
+    quads: int
+    fragment: bytes
+
+
+class RecordCache:
+    """Records and TriG fragments on disk, one pair of files per key (``cache/ab/abcd….json``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def get(self, key: str) -> CachedDocument | None:
+        """The document cached under ``key``, or None (also when an entry is damaged)."""
+        try:
+            meta = json.loads(self._path(key, ".json").read_text(encoding="utf-8"))
+            fragment = self._path(key, ".trig").read_bytes()
+            record = DocumentRecord.from_json(meta["record"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return CachedDocument(record, int(meta["chars"]), int(meta["quads"]), fragment)
+
+    def put(self, key: str, document: CachedDocument) -> None:
+        """Store ``document`` under ``key``; written to a temporary name, then renamed."""
+        meta = {
+            "record": document.record.to_json(),
+            "chars": document.chars,
+            "quads": document.quads,
+        }
+        for suffix, data in ((".trig", document.fragment), (".json", json.dumps(meta).encode())):
+            target = self._path(key, suffix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove the entries whose key is not in ``keep``; returns how many were removed."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for entry in self.folder.glob("*/*"):
+            key = entry.name.split(".", 1)[0]
+            if entry.name.startswith(".") or key not in keep:
+                entry.unlink(missing_ok=True)
+                removed += entry.suffix == ".json"
+        return removed
+
+
+@dataclass
+class Manifest:
+    """The documents in one build's store: document id → cache key and quad count."""
+
+    fingerprint: str
+    documents: dict[str, tuple[str, int]]
+    ontology_quads: int = 0
+
+    @classmethod
+    def read(cls, build: Path) -> Manifest | None:
+        """The manifest of build folder ``build``, or None (an older build, or damaged)."""
+        try:
+            data = json.loads((Path(build) / MANIFEST_FILE).read_text(encoding="utf-8"))
+            docs = {doc: (key, int(count)) for doc, (key, count) in data["documents"].items()}
+            return cls(data["fingerprint"], docs, int(data["ontology_quads"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, build: Path) -> None:
+        data = {
+            "fingerprint": self.fingerprint,
+            "ontology_quads": self.ontology_quads,
+            "documents": {doc: list(entry) for doc, entry in self.documents.items()},
+        }
+        (Path(build) / MANIFEST_FILE).write_text(
+            json.dumps(data, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @property
+    def quads(self) -> int:
+        return self.ontology_quads + sum(count for _, count in self.documents.values())

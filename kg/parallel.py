@@ -1,0 +1,188 @@
+"""Extraction in order, in this process, in worker processes or on a Dask cluster.
+
+:func:`extract_in_order` turns document paths into :class:`Extracted` items in input order,
+whatever runs the extraction: the documents go out to ``jobs`` worker processes (each loads
+the pipeline once) or to the workers of a Dask ``distributed`` scheduler, and come back
+through a bounded window, so the single store writer sees them in the same order as a
+serial build and writes byte-identical records. Documents found in the record cache are
+not extracted again.
+
+>>> items = list(extract_in_order([], max_bytes=1000))
+>>> items
+[]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pyoxigraph as ox
+
+from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key, trig_fragment
+from kg.extract import load_pipeline
+from kg.rdf import record_to_quads
+from kg.record import DocumentRecord
+
+if TYPE_CHECKING:
+    from kg.build import DocumentOutcome
+
+__all__ = ["Extracted", "extract_in_order", "extract_path"]
+
+
+@dataclass
+class Extracted:
+    """One document on its way to the store: its record (None if it failed) and outcome.
+
+    ``document`` holds the cached form (fragment, quad count) when the build keeps a cache;
+    ``quads`` the record's quads when it was extracted just now.
+    """
+
+    path: Path
+    record: DocumentRecord | None
+    outcome: DocumentOutcome
+    key: str | None = None
+    document: CachedDocument | None = None
+    quads: list[ox.Quad] | None = field(default=None, repr=False)
+
+
+class _Pending(Protocol):
+    def result(self) -> Any: ...
+
+
+@dataclass
+class _Done:
+    value: Any
+
+    def result(self) -> Any:
+        return self.value
+
+
+def extract_path(path: Path, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
+    """Read and extract one document with this process's pipeline (loaded once, then cached)."""
+    from kg.build import _extract_one
+
+    return _extract_one(Path(path), load_pipeline(), max_bytes)
+
+
+def _load_pipeline_once() -> None:
+    load_pipeline()
+
+
+@contextmanager
+def _serial(max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
+    yield lambda path: _Done(extract_path(path, max_bytes))
+
+
+@contextmanager
+def _processes(jobs: int, max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
+    # spawn, not fork: the parent may hold an open RocksDB store and its threads
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
+        yield lambda path: pool.submit(extract_path, path, max_bytes)
+
+
+@contextmanager
+def _dask(scheduler: str, max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
+    from distributed import Client
+
+    from kg.errors import BuildError
+
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
+    try:
+        yield lambda path: client.submit(extract_path, path, max_bytes, pure=False, retries=1)
+    finally:
+        client.close()
+
+
+def _runner(jobs: int, scheduler: str | None, max_bytes: int) -> AbstractContextManager[Any]:
+    if scheduler:
+        return _dask(scheduler, max_bytes)
+    if jobs > 1:
+        return _processes(jobs, max_bytes)
+    return _serial(max_bytes)
+
+
+def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
+    from kg.build import DocumentOutcome, _printable
+
+    record = document.record
+    outcome = DocumentOutcome(
+        path=_printable(path),
+        id=_printable(Path(path.stem)),
+        status="built",
+        sha256=record.sha256,
+        adoptions=len(record.adoptions),
+        warnings=list(record.warnings),
+        chars=document.chars,
+        cached=True,
+    )
+    return Extracted(path, record, outcome, key, document)
+
+
+def _fresh(path: Path, key: str | None, result: Any, cache: RecordCache | None) -> Extracted:
+    record, outcome = result
+    item = Extracted(path, record, outcome, key)
+    if record is not None and cache is not None:
+        item.quads = record_to_quads(record)
+        fragment = trig_fragment(item.quads)
+        item.document = CachedDocument(record, outcome.chars, len(item.quads), fragment)
+        if key is not None:
+            cache.put(key, item.document)
+    return item
+
+
+def extract_in_order(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    cache: RecordCache | None = None,
+    use_cache: bool = True,
+    window: int | None = None,
+) -> Iterator[Extracted]:
+    """Every document of ``paths`` extracted (or taken from ``cache``), in input order.
+
+    ``jobs`` > 1 extracts in that many worker processes; ``scheduler`` (``tcp://host:8786``)
+    on the workers of a Dask cluster, which must see the documents at the same paths. At most
+    ``window`` documents are in flight. With ``use_cache=False`` every document is extracted,
+    and the cache is only written.
+
+    Raises:
+        BuildError: the Dask scheduler cannot be reached.
+    """
+    if window is None:
+        window = 256 if scheduler else 4 * jobs if jobs > 1 else 0
+    pending: deque[tuple[Path, str | None, CachedDocument | None, _Pending | None]] = deque()
+
+    def ready(entry: tuple[Path, str | None, CachedDocument | None, _Pending | None]) -> Extracted:
+        path, key, hit, future = entry
+        if hit is not None and key is not None:
+            return _from_cache(path, key, hit)
+        assert future is not None
+        return _fresh(path, key, future.result(), cache)
+
+    fingerprint = build_fingerprint() if cache is not None else ""
+    with _runner(jobs, scheduler, max_bytes) as submit:
+        in_flight = 0
+        for path in paths:
+            key = cache_key(path, max_bytes=max_bytes, fingerprint=fingerprint) if cache else None
+            hit = cache.get(key) if key is not None and use_cache and cache is not None else None
+            future = None if hit is not None else submit(path)
+            in_flight += future is not None
+            pending.append((path, key, hit, future))
+            while pending and (pending[0][3] is None or in_flight > window):
+                in_flight -= pending[0][3] is not None
+                yield ready(pending.popleft())
+        while pending:
+            yield ready(pending.popleft())

@@ -1,0 +1,119 @@
+"""Incremental builds: only changed documents are extracted again, and the graph is the same
+as a full build's (store, records.jsonl and graph.trig)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build_graph
+from kg.cache import MANIFEST_FILE
+from kg.rdf import document_iri
+from kg.store import RECORDS_FILE, STORE_DIR, TRIG_FILE, GraphStore, current_build
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+ADDED = "\n2022年以来，本市全面推行五社联动机制。\n"
+
+
+def make_corpus(folder: Path, *, count: int = 6) -> Path:
+    """``count`` distinct documents cut from the seed texts."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    folder.mkdir()
+    for i in range(count):
+        first, second = seeds[i % len(seeds)], seeds[(3 * i + 1) % len(seeds)]
+        a, b = (389 * i) % (len(first) - 900), (211 * i) % (len(second) - 900)
+        text = f"第{i}号材料\n{first[a : a + 900]}\n{second[b : b + 900]}\n"
+        (folder / f"doc-{i}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def quads(graph: Path) -> set[ox.Quad]:
+    return set(ox.Store.read_only(str(current_build(graph) / STORE_DIR)))
+
+
+def trig_quads(graph: Path) -> set[ox.Quad]:
+    """The quads of graph.trig without blank nodes (their labels differ between parses)."""
+    parsed = ox.parse(path=str(graph / TRIG_FILE), format=ox.RdfFormat.TRIG)
+    return {q for q in parsed if not isinstance(q.subject, ox.BlankNode)
+            and not isinstance(q.object, ox.BlankNode)}  # fmt: skip
+
+
+def without_blank_nodes(found: set[ox.Quad]) -> set[ox.Quad]:
+    return {q for q in found if not isinstance(q.subject, ox.BlankNode)
+            and not isinstance(q.object, ox.BlankNode)}  # fmt: skip
+
+
+def report(graph: Path) -> dict:
+    return json.loads((graph / "build-report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return make_corpus(tmp_path / "corpus")
+
+
+def assert_same_as_full_build(graph: Path, corpus: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    assert not build_graph([corpus], full, incremental=False).incremental
+    assert quads(graph) == quads(full)
+    assert GraphStore.open(graph).named_graphs() == GraphStore.open(full).named_graphs()
+    assert (graph / RECORDS_FILE).read_bytes() == (full / RECORDS_FILE).read_bytes()
+    assert trig_quads(graph) == trig_quads(full) == without_blank_nodes(quads(full))
+    assert report(graph)["quads"] == report(full)["quads"]
+
+
+def test_build_incremental_extracts_only_the_changed_document(corpus: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    first = build_graph([corpus], graph)
+    assert not first.incremental and len(first.built) == 6
+    assert not any(d.cached for d in first.documents)
+
+    changed = corpus / "doc-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    second = build_graph([corpus], graph)
+    assert second.incremental and second.exit_code == 0
+    assert report(graph)["extracted"] == [str(changed)]
+    assert len(report(graph)["cached"]) == 5
+    assert [d.cached for d in second.documents] == [True, True, True, False, True, True]
+    assert_same_as_full_build(graph, corpus, tmp_path)
+    assert "2022" in (graph / RECORDS_FILE).read_text(encoding="utf-8").splitlines()[3]
+
+
+def test_build_incremental_removed_document_loses_its_graph(corpus: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph)
+    assert document_iri("doc-2").value in GraphStore.open(graph).named_graphs()
+    (corpus / "doc-2.txt").unlink()
+    again = build_graph([corpus], graph)
+    assert again.incremental and again.removed == ["doc-2"]
+    assert all(d.cached for d in again.documents)
+    named = GraphStore.open(graph).named_graphs()
+    assert document_iri("doc-2").value not in named and len(named) == 5
+    assert not [q for q in quads(graph) if q.graph_name == document_iri("doc-2")]
+    assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_added_and_unchanged(corpus: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph)
+    unchanged = build_graph([corpus], graph)
+    assert unchanged.incremental and report(graph)["extracted"] == []
+    (corpus / "doc-new.txt").write_text("关于社区治理的通知\n" + ADDED, encoding="utf-8")
+    added = build_graph([corpus], graph)
+    assert report(graph)["extracted"] == [str(corpus / "doc-new.txt")]
+    assert document_iri("doc-new").value in GraphStore.open(graph).named_graphs()
+    assert_same_as_full_build(graph, corpus, tmp_path)
+    assert len(json.loads((graph / "current" / MANIFEST_FILE).read_text())["documents"]) == 7
+    assert added.quads == report(graph)["quads"]
+
+
+def test_build_full_extracts_every_document_again(corpus: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph)
+    again = build_graph([corpus], graph, incremental=False)
+    assert not again.incremental and not any(d.cached for d in again.documents)
+    assert len(report(graph)["extracted"]) == 6
