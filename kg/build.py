@@ -26,7 +26,7 @@ from kg.cache import CACHE_DIR, Manifest, RecordCache, build_fingerprint, ontolo
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import EXTRACTOR_VERSION, extract_text
 from kg.parallel import Extracted, extract_in_order
-from kg.rdf import document_iri, ontology_quads, record_to_quads
+from kg.rdf import document_iri, ontology_quads
 from kg.read import read_file
 from kg.record import DocumentRecord
 from kg.store import (
@@ -199,19 +199,21 @@ def _deduplicated(items: Iterable[Extracted]) -> Iterator[Extracted]:
     seen_hash: dict[str, str] = {}
     seen_id: set[str] = set()
     for item in items:
-        record, outcome, path = item.record, item.outcome, item.path
-        if record is not None:
-            if record.sha256 in seen_hash:
-                first = seen_hash[record.sha256]
-                outcome.status, outcome.warnings, record = "duplicate", [], None
+        built = item.document or item.record
+        outcome, path = item.outcome, item.path
+        if built is not None:
+            if built.sha256 in seen_hash:
+                first = seen_hash[built.sha256]
+                outcome.status, outcome.warnings, built = "duplicate", [], None
                 outcome.message = warning_text("W601", path=path, other=first)
-            elif record.id in seen_id:
-                outcome.status, outcome.warnings, record = "failed", [], None
+            elif built.id in seen_id:
+                outcome.status, outcome.warnings, built = "failed", [], None
                 outcome.message = str(BuildError("E606", path=path, id=outcome.id))
             else:
-                seen_hash[record.sha256] = str(path)
-                seen_id.add(record.id)
-        item.record = record
+                seen_hash[built.sha256] = str(path)
+                seen_id.add(built.id)
+        if built is None:
+            item.record = item.document = None
         yield item
 
 
@@ -282,11 +284,11 @@ def build_graph(
                     report.documents.append(item.outcome)
                     if progress:
                         progress(item.outcome)
-                    if item.record is None or item.document is None:
+                    if item.document is None:
                         continue
-                    records_out.write(item.record.to_json() + "\n")
+                    records_out.write(item.document.record_json + "\n")
                     trig_out.write(item.document.fragment)
-                    manifest.documents[item.record.id] = (item.key or "", item.document.quads)
+                    manifest.documents[item.document.id] = (item.key or "", item.document.quads)
                     yield item
 
             if previous is None:
@@ -331,8 +333,8 @@ def _quads_of(items: Iterable[Extracted], *, with_ontology: bool) -> Iterator[ox
     if with_ontology:
         yield from ontology_quads()
     for item in items:
-        assert item.record is not None
-        yield from item.quads if item.quads is not None else record_to_quads(item.record)
+        assert item.document is not None
+        yield from item.quads if item.quads is not None else item.document.to_quads()
 
 
 def _update_store(
@@ -343,14 +345,14 @@ def _update_store(
     Returns the ids of the previous build's documents that are gone (removed or failed).
     """
     for item in items:
-        assert item.record is not None
-        doc_id = item.record.id
+        assert item.document is not None
+        doc_id = item.document.id
         before = previous.documents.get(doc_id)
         if before is not None and item.key and before[0] == item.key:
             continue  # the same bytes: its graph in the copied store is right
         if before is not None:
             store.remove_graph(document_iri(doc_id))
-        store.extend(item.quads if item.quads is not None else record_to_quads(item.record))
+        store.extend(item.quads if item.quads is not None else item.document.to_quads())
     removed = sorted(set(previous.documents) - set(manifest.documents))
     for doc_id in removed:
         store.remove_graph(document_iri(doc_id))

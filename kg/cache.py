@@ -23,14 +23,14 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.extract import EXTRACTOR_VERSION, PIPELINE_CONFIG
-from kg.rdf import PREFIXES, ontology_quads
+from kg.rdf import PREFIXES, ontology_quads, record_to_quads
 from kg.record import DocumentRecord
 from kg.vocab import ontology_dir
 
@@ -49,6 +49,7 @@ __all__ = [
 CACHE_DIR = "cache"
 MANIFEST_FILE = "manifest.json"
 _KG = Path(__file__).resolve().parent
+_CACHE_FORMAT = b"cgkg.cache.v2\0"
 _CODE = ("read.py", "record.py", "rdf.py", "vocab.py", "build.py")
 
 
@@ -84,7 +85,7 @@ def cache_key(path: Path, *, max_bytes: int, fingerprint: str) -> str | None:
         return None
     if len(data) > max_bytes:
         return None
-    digest = hashlib.sha256(fingerprint.encode())
+    digest = hashlib.sha256(_CACHE_FORMAT + fingerprint.encode())
     digest.update(b"\0" + name + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
@@ -109,12 +110,44 @@ def _ontology_fragment(fingerprint: str) -> tuple[bytes, int]:  # read again whe
 
 @dataclass(frozen=True)
 class CachedDocument:
-    """What the cache keeps of one built document."""
+    """A built document as the store writer needs it, and as the cache keeps it.
 
-    record: DocumentRecord
+    The record is kept as its JSON line (what ``records.jsonl`` holds) and its quads as a
+    TriG fragment, so a cached document is written out without being parsed again.
+    """
+
+    id: str
+    sha256: str
+    record_json: str
     chars: int
     quads: int
     fragment: bytes
+    adoptions: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, record: DocumentRecord, *, chars: int) -> tuple[CachedDocument, list[ox.Quad]]:
+        """The document of ``record``, and its quads."""
+        quads = record_to_quads(record)
+        document = cls(
+            record.id,
+            record.sha256,
+            record.to_json(),
+            chars,
+            len(quads),
+            trig_fragment(quads),
+            len(record.adoptions),
+            tuple(record.warnings),
+        )
+        return document, quads
+
+    @property
+    def record(self) -> DocumentRecord:
+        return DocumentRecord.from_json(self.record_json)
+
+    def to_quads(self) -> Iterator[ox.Quad]:
+        """The quads of the fragment (parsed by pyoxigraph, faster than making them again)."""
+        return ox.parse(self.fragment, format=ox.RdfFormat.TRIG)
 
 
 class RecordCache:
@@ -131,19 +164,34 @@ class RecordCache:
         try:
             meta = json.loads(self._path(key, ".json").read_text(encoding="utf-8"))
             fragment = self._path(key, ".trig").read_bytes()
-            record = DocumentRecord.from_json(meta["record"])
+            return CachedDocument(
+                meta["id"],
+                meta["sha256"],
+                meta["record"],
+                int(meta["chars"]),
+                int(meta["quads"]),
+                fragment,
+                int(meta["adoptions"]),
+                tuple(meta["warnings"]),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return CachedDocument(record, int(meta["chars"]), int(meta["quads"]), fragment)
 
     def put(self, key: str, document: CachedDocument) -> None:
         """Store ``document`` under ``key``; written to a temporary name, then renamed."""
         meta = {
-            "record": document.record.to_json(),
+            "id": document.id,
+            "sha256": document.sha256,
             "chars": document.chars,
             "quads": document.quads,
+            "adoptions": document.adoptions,
+            "warnings": document.warnings,
+            "record": document.record_json,
         }
-        for suffix, data in ((".trig", document.fragment), (".json", json.dumps(meta).encode())):
+        for suffix, data in (
+            (".trig", document.fragment),
+            (".json", json.dumps(meta, ensure_ascii=False).encode()),
+        ):
             target = self._path(key, suffix)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}")

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key, trig_fragment
+from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key
 from kg.extract import load_pipeline
-from kg.rdf import record_to_quads
 from kg.record import DocumentRecord
 
 if TYPE_CHECKING:
@@ -38,10 +37,12 @@ __all__ = ["Extracted", "extract_in_order", "extract_path"]
 
 @dataclass
 class Extracted:
-    """One document on its way to the store: its record (None if it failed) and outcome.
+    """One document on its way to the store, and its outcome.
 
-    ``document`` holds the cached form (fragment, quad count) when the build keeps a cache;
-    ``quads`` the record's quads when it was extracted just now.
+    With a cache (in a build), a built document comes as ``document``: its record's JSON
+    line and TriG fragment, made by the worker that extracted it or read from the cache, and
+    ``record`` is None; ``quads`` holds its quads when they were made in this process.
+    Without a cache, ``record`` is the record. Both are None when the document failed.
     """
 
     path: Path
@@ -64,11 +65,36 @@ class _Done:
         return self.value
 
 
-def extract_path(path: Path, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
-    """Read and extract one document with this process's pipeline (loaded once, then cached)."""
+Result = tuple[DocumentRecord | None, "DocumentOutcome", CachedDocument | None]
+
+
+def extract_path(path: Path, max_bytes: int, documents: bool = False) -> Result:
+    """Read and extract one document with this process's pipeline (loaded once, then cached).
+
+    ``documents=True`` returns the record as a :class:`~kg.cache.CachedDocument` (JSON line
+    and TriG fragment, made here, in the worker) instead of the record.
+    """
+    return _extract_here(path, max_bytes, documents)[:3]
+
+
+def _extract_here(
+    path: Path, max_bytes: int, documents: bool
+) -> tuple[DocumentRecord | None, DocumentOutcome, CachedDocument | None, list[ox.Quad] | None]:
     from kg.build import _extract_one
 
-    return _extract_one(Path(path), load_pipeline(), max_bytes)
+    record, outcome = _extract_one(Path(path), load_pipeline(), max_bytes)
+    if record is None or not documents:
+        return record, outcome, None, None
+    document, quads = CachedDocument.of(record, chars=outcome.chars)
+    return None, outcome, document, quads
+
+
+@dataclass
+class _WithoutQuads:
+    future: _Pending
+
+    def result(self) -> Any:
+        return (*self.future.result(), None)
 
 
 def _load_pipeline_once() -> None:
@@ -76,20 +102,20 @@ def _load_pipeline_once() -> None:
 
 
 @contextmanager
-def _serial(max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
-    yield lambda path: _Done(extract_path(path, max_bytes))
+def _serial(max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
+    yield lambda path: _Done(_extract_here(path, max_bytes, documents))
 
 
 @contextmanager
-def _processes(jobs: int, max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
+def _processes(jobs: int, max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
-        yield lambda path: pool.submit(extract_path, path, max_bytes)
+        yield lambda path: _WithoutQuads(pool.submit(extract_path, path, max_bytes, documents))
 
 
 @contextmanager
-def _dask(scheduler: str, max_bytes: int) -> Iterator[Callable[[Path], _Pending]]:
+def _dask(scheduler: str, max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
     from distributed import Client
 
     from kg.errors import BuildError
@@ -99,46 +125,44 @@ def _dask(scheduler: str, max_bytes: int) -> Iterator[Callable[[Path], _Pending]
     except OSError as exc:
         raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
     try:
-        yield lambda path: client.submit(extract_path, path, max_bytes, pure=False, retries=1)
+        yield lambda path: _WithoutQuads(
+            client.submit(extract_path, path, max_bytes, documents, pure=False, retries=1)
+        )
     finally:
         client.close()
 
 
-def _runner(jobs: int, scheduler: str | None, max_bytes: int) -> AbstractContextManager[Any]:
+def _runner(
+    jobs: int, scheduler: str | None, max_bytes: int, documents: bool
+) -> AbstractContextManager[Any]:
     if scheduler:
-        return _dask(scheduler, max_bytes)
+        return _dask(scheduler, max_bytes, documents)
     if jobs > 1:
-        return _processes(jobs, max_bytes)
-    return _serial(max_bytes)
+        return _processes(jobs, max_bytes, documents)
+    return _serial(max_bytes, documents)
 
 
 def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
     from kg.build import DocumentOutcome, _printable
 
-    record = document.record
     outcome = DocumentOutcome(
         path=_printable(path),
         id=_printable(Path(path.stem)),
         status="built",
-        sha256=record.sha256,
-        adoptions=len(record.adoptions),
-        warnings=list(record.warnings),
+        sha256=document.sha256,
+        adoptions=document.adoptions,
+        warnings=list(document.warnings),
         chars=document.chars,
         cached=True,
     )
-    return Extracted(path, record, outcome, key, document)
+    return Extracted(path, None, outcome, key, document)
 
 
 def _fresh(path: Path, key: str | None, result: Any, cache: RecordCache | None) -> Extracted:
-    record, outcome = result
-    item = Extracted(path, record, outcome, key)
-    if record is not None and cache is not None:
-        item.quads = record_to_quads(record)
-        fragment = trig_fragment(item.quads)
-        item.document = CachedDocument(record, outcome.chars, len(item.quads), fragment)
-        if key is not None:
-            cache.put(key, item.document)
-    return item
+    record, outcome, document, quads = result
+    if document is not None and key is not None and cache is not None:
+        cache.put(key, document)
+    return Extracted(path, record, outcome, key, document, quads)
 
 
 def extract_in_order(
@@ -173,7 +197,7 @@ def extract_in_order(
         return _fresh(path, key, future.result(), cache)
 
     fingerprint = build_fingerprint() if cache is not None else ""
-    with _runner(jobs, scheduler, max_bytes) as submit:
+    with _runner(jobs, scheduler, max_bytes, cache is not None) as submit:
         in_flight = 0
         for path in paths:
             key = cache_key(path, max_bytes=max_bytes, fingerprint=fingerprint) if cache else None

@@ -1,0 +1,113 @@
+"""`kg build --jobs N` and `kg build --scheduler tcp://…`: the same records, byte for byte,
+and the same quads as a serial build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build_graph
+from kg.store import RECORDS_FILE, REPORT_FILE, STORE_DIR, current_build
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def quads(graph: Path) -> set[ox.Quad]:
+    return set(ox.Store.read_only(str(current_build(graph) / STORE_DIR)))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fourteen documents: the seeds, cuts of them, a duplicate and a file that fails."""
+    folder = tmp_path_factory.mktemp("corpus")
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, folder)
+    for i in range(7):
+        text = seeds[i % len(seeds)][400 * i : 400 * i + 1500]
+        (folder / f"cut-{i}.txt").write_text(f"第{i}号\n{text}\n", encoding="utf-8")
+    shutil.copy(folder / "cut-1.txt", folder / "cut-1-copy.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    graph = tmp_path_factory.mktemp("serial") / "graph"
+    assert build_graph([corpus], graph).exit_code == 1  # empty.txt fails
+    return graph
+
+
+def assert_same_build(graph: Path, serial: Path) -> None:
+    assert (graph / RECORDS_FILE).read_bytes() == (serial / RECORDS_FILE).read_bytes()
+    assert quads(graph) == quads(serial)
+    statuses = [(d["path"], d["status"]) for d in _report(graph)["documents"]]
+    assert statuses == [(d["path"], d["status"]) for d in _report(serial)["documents"]]
+
+
+def _report(graph: Path) -> dict:
+    import json
+
+    return json.loads((graph / REPORT_FILE).read_text(encoding="utf-8"))
+
+
+def test_build_jobs_gives_the_serial_records_and_quads(
+    corpus: Path, serial: Path, tmp_path: Path
+) -> None:
+    graph = tmp_path / "graph"
+    report = build_graph([corpus], graph, jobs=2)
+    assert report.exit_code == 1 and not any(d.cached for d in report.documents)
+    assert_same_build(graph, serial)
+
+
+def test_build_jobs_cli(corpus: Path, serial: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    args = ["build", str(corpus), "--out", str(graph), "--jobs", "2", "--quiet"]
+    result = subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "E101" in result.stderr and "W601" in result.stderr
+    assert_same_build(graph, serial)
+
+
+def test_build_dask_scheduler_gives_the_serial_build(
+    corpus: Path, serial: Path, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        graph = tmp_path / "graph"
+        args = ["build", str(corpus), "--out", str(graph), "--scheduler", address, "--quiet"]
+        result = subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert result.returncode == 1, result.stderr
+        assert_same_build(graph, serial)
+        with distributed.Client(address) as client:  # both workers loaded the pipeline
+            loaded = client.run(_pipelines_loaded)
+        assert sorted(loaded.values()) == [1, 1]
+
+
+def _pipelines_loaded() -> int:
+    from kg.extract import load_pipeline
+
+    return load_pipeline.cache_info().currsize
+
+
+def test_build_dask_scheduler_unreachable_keeps_nothing(corpus: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph"
+    args = ["build", str(corpus), "--out", str(graph), "--scheduler", "tcp://127.0.0.1:9"]
+    result = subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and "E608" in result.stderr
+    assert not (graph / "current").exists()
