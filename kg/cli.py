@@ -100,7 +100,9 @@ def build(
     sources: Annotated[list[Path], typer.Argument(help="corpus files or folders")],
     out: Annotated[Path, typer.Option("--out", "-o", help="graph folder to write")] = Path("graph"),
     max_bytes: Annotated[int, typer.Option(help="skip files larger than this")] = 20_000_000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print nothing but errors")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="print nothing but errors (no progress)")
+    ] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="extract in this many processes")
     ] = 1,
@@ -114,27 +116,37 @@ def build(
     """Build the graph: extract every document and load it into an embedded store.
 
     Builds are incremental: only new or changed documents are extracted again (--full
-    extracts all).
+    extracts all). Progress goes to stderr: a line updated in place on a terminal, a line
+    per tenth of the documents otherwise.
 
     Exit codes: 0 all documents built; 1 some documents failed (the graph is still
     written, see build-report.json); 2 usage error or nothing built (previous graph kept).
     """
     from kg.build import build_graph
+    from kg.progress import BuildProgress
+
+    bar = None if quiet else BuildProgress()
 
     def show(outcome: Any) -> None:
-        if outcome.status != "built":
-            typer.echo(outcome.message, err=True)
-        elif not quiet:
-            for warning in outcome.warnings:
-                typer.echo(warning, err=True)
+        shown = [outcome.message] if outcome.status != "built" else [] if quiet else outcome.warnings
+        for text in shown:
+            if bar:
+                bar.message(text)
+            else:
+                typer.echo(text, err=True)
+        if bar:
+            bar.update(chars=outcome.chars, failed=outcome.status == "failed")
 
     try:
         report = build_graph(
             sources, out, max_bytes=max_bytes, progress=show, jobs=jobs, scheduler=scheduler,
-            incremental=not full,
+            incremental=not full, started=bar.start if bar else None,
         )  # fmt: skip
     except CgkgError as exc:
         _fail(exc)
+    finally:
+        if bar:
+            bar.finish()
     if not quiet:
         typer.echo(
             f"built {len(report.built)} of {len(report.documents)} documents, "
