@@ -1,0 +1,165 @@
+"""Named-query latency on the 10,000-document graph: embedded pyoxigraph vs rdflib.
+
+Runs the ``adopters`` and ``timeline`` named queries (mechanism 五社联动) on the graph built
+by ``benchmarks/run.py`` (``benchmarks/out/graph-10k``): on its embedded pyoxigraph store,
+and on an rdflib in-memory ``Dataset`` loaded from the same ``graph.trig``. Prints the median
+latency of up to ~20 runs of each (fewer when one engine takes minutes) and their ratio,
+and checks that both engines give the same answer. Not collected by pytest.
+
+    python benchmarks/queries.py [GRAPH] [--runs 20] [--budget 240]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+from importlib.metadata import version
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.queries import bind, get_query
+from kg.store import TRIG_FILE, GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+GRAPH = ROOT / "benchmarks" / "out" / "graph-10k"
+QUERIES = ("adopters", "timeline")
+PARAMS = {"mechanism": "五社联动"}
+
+
+def to_rdflib(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def timed(
+    run: Callable[[], list[tuple]], *, runs: int, budget: float, timeout: float
+) -> tuple[list[float], list | None]:
+    """Latencies of up to ``runs`` runs, stopping once ``budget`` seconds are spent.
+
+    Each run is made in a forked child that is stopped after ``timeout`` seconds; a run that
+    timed out is recorded as ``inf`` and ends the measurement.
+    """
+    latencies: list[float] = []
+    answer: list | None = None
+    while len(latencies) < runs and (sum(latencies) < budget or not latencies):
+        latency, answer = _in_child(run, timeout)
+        latencies.append(latency)
+        if latency == float("inf"):
+            break
+    return latencies, answer
+
+
+def _in_child(run: Callable[[], list[tuple]], timeout: float) -> tuple[float, list | None]:
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+
+    def child() -> None:
+        started = time.perf_counter()
+        rows = run()
+        sender.send((time.perf_counter() - started, rows))
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    if receiver.poll(timeout):
+        latency, rows = receiver.recv()
+        process.join()
+        return latency, rows
+    process.kill()
+    process.join()
+    return float("inf"), None
+
+
+def rows_of_rdflib(result: rdflib.query.Result) -> list[tuple]:
+    def value(term: object) -> object:
+        if term is None:
+            return None
+        if isinstance(term, rdflib.Literal):
+            python = term.toPython()
+            return python if isinstance(python, int | float | bool) else str(term)
+        return str(term)
+
+    return [tuple(value(t) for t in row) for row in result]
+
+
+def oxigraph_rows(store: GraphStore, text: str, substitutions: dict) -> list[tuple]:
+    return list(store.select(text, substitutions=substitutions).rows)
+
+
+def rdflib_rows(dataset: rdflib.Dataset, text: str, init: dict) -> list[tuple]:
+    return rows_of_rdflib(dataset.query(text, initBindings=init))
+
+
+def show(title: str, value: object) -> None:
+    print(f"{title:52} {value}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("graph", nargs="?", type=Path, default=GRAPH)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=240.0, help="seconds per engine and query")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds for one run")
+    args = parser.parse_args()
+    store = GraphStore.open(args.graph)
+    trig = args.graph / TRIG_FILE
+    for name in ("pyoxigraph", "rdflib", "python"):
+        show(name, version(name) if name != "python" else platform.python_version())
+    show("cpus, load average", (os.cpu_count(), os.getloadavg()))
+    report = json.loads((args.graph / "build-report.json").read_text(encoding="utf-8"))
+    show("graph: documents, quads, graph.trig MiB",
+         (report["built"], store.count(), round(trig.stat().st_size / 2**20, 1)))  # fmt: skip
+
+    started = time.perf_counter()
+    dataset = rdflib.Dataset()
+    dataset.parse(str(trig), format="trig")
+    show("rdflib Dataset: load graph.trig (s)", round(time.perf_counter() - started, 1))
+    show("rdflib Dataset: triples", len(dataset))
+
+    results = {}
+    for name in QUERIES:
+        named = get_query(name)
+        substitutions = bind(named, PARAMS)
+        init = {k: to_rdflib(v) for k, v in substitutions.items()}
+
+        with_oxigraph = partial(oxigraph_rows, store, named.text, substitutions)
+        with_rdflib = partial(rdflib_rows, dataset, named.text, init)
+        ox_times, ox_rows = [], []
+        while len(ox_times) < args.runs:
+            started = time.perf_counter()
+            ox_rows = with_oxigraph()
+            ox_times.append(time.perf_counter() - started)
+        rdf_times, rdf_rows = timed(
+            with_rdflib, runs=args.runs, budget=args.budget, timeout=args.timeout
+        )
+        ox_median, rdf_median = statistics.median(ox_times), statistics.median(rdf_times)
+        same = rdf_rows is not None and sorted(map(repr, ox_rows)) == sorted(map(repr, rdf_rows))
+        results[name] = {
+            "rows": (len(ox_rows), None if rdf_rows is None else len(rdf_rows)),
+            "same answer": same
+            if rdf_rows is not None
+            else f"rdflib timed out after {args.timeout} s",
+            "pyoxigraph median ms": round(1000 * ox_median, 1),
+            "pyoxigraph runs": len(ox_times),
+            "rdflib median ms": round(1000 * rdf_median, 1),
+            "rdflib runs": len(rdf_times),
+            "rdflib / pyoxigraph": round(rdf_median / ox_median, 1)
+            if rdf_median != float("inf")
+            else f"> {args.timeout / ox_median:.0f}",
+        }
+        for key, value in results[name].items():
+            show(f"{name}: {key}", value)
+
+
+if __name__ == "__main__":
+    main()
