@@ -64,6 +64,7 @@ class DocumentOutcome:
     warnings: list[str] = field(default_factory=list)
     chars: int = 0  # of normalised text
     cached: bool = False  # taken from the record cache, not extracted again
+    violations: list[str] = field(default_factory=list)  # SHACL, when the build validates
 
 
 @dataclass
@@ -118,7 +119,9 @@ def find_documents(sources: Iterable[str | Path]) -> list[Path]:
         path = Path(source)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
             )
             if not found:
                 raise BuildError("E601", path=path)
@@ -135,7 +138,9 @@ def _printable(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def _extract_one(path: Path, nlp: object, max_bytes: int) -> tuple[DocumentRecord | None, DocumentOutcome]:
+def _extract_one(
+    path: Path, nlp: object, max_bytes: int
+) -> tuple[DocumentRecord | None, DocumentOutcome]:
     """Read and extract one document; any failure becomes the outcome's message."""
     name = _printable(path)
     outcome = DocumentOutcome(path=name, id=_printable(Path(path.stem)), status="failed")
@@ -224,6 +229,7 @@ def build_graph(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[DocumentOutcome], None] | None = None,
     validate: Callable[[Path], int] | None = None,
+    shacl: bool = True,
     jobs: int = 1,
     scheduler: str | None = None,
     incremental: bool = True,
@@ -238,8 +244,11 @@ def build_graph(
     every document and loads a new store. ``jobs`` > 1 extracts in worker processes,
     ``scheduler`` (``tcp://host:8786``) on a Dask cluster; the output is the same.
 
-    ``validate`` (optional) is called on the finished build folder and returns the number
-    of violations; a build with violations is discarded and the previous graph kept.
+    ``shacl`` validates every newly extracted document's graph against
+    ``ontology/shapes.ttl`` where it is extracted (so it runs in the workers, and a cached
+    document is not validated again); ``validate`` (optional) is called on the finished
+    build folder and returns the number of violations. Either way a build with violations
+    is discarded and the previous graph kept.
     ``started`` (optional) is called with the number of documents before extraction starts.
     Folders left in ``out`` by builds that were killed are removed first.
 
@@ -271,12 +280,14 @@ def build_graph(
                 scheduler=scheduler,
                 cache=cache,
                 use_cache=incremental,
+                shacl=shacl,
             )
         )
         store = ox.Store(str(staging / STORE_DIR))
-        with open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out, open(
-            staging / TRIG_FILE, "wb"
-        ) as trig_out:
+        with (
+            open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out,
+            open(staging / TRIG_FILE, "wb") as trig_out,
+        ):
             trig_out.write(ontology_fragment()[0])
 
             def documents() -> Iterator[Extracted]:
@@ -302,10 +313,13 @@ def build_graph(
         report.seconds = time.perf_counter() - started_at
         if not report.built:
             raise BuildError("E605", count=len(report.failed))
+        found = [v for d in report.documents for v in d.violations]
+        if found:
+            raise BuildError("E602", count=len(found), first=found[0])
         if validate is not None:
-            violations = validate(staging)
-            if violations:
-                raise BuildError("E602", count=violations)
+            count = validate(staging)
+            if count:
+                raise BuildError("E602", count=count, first="see `kg validate`")
         (staging / REPORT_FILE).write_text(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )

@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "E513": "the Oxigraph server at {url} stopped on its own (exit status {status}): {output}; start `kg serve` again",
     # --- build and CLI (E6xx) --------------------------------------------------------
     "E601": "{path}: no documents found (looked for .txt, .htm and .html files)",
-    "E602": "the new graph fails validation ({count} violations); the previous graph was kept",
+    "E602": "the new graph fails validation against ontology/shapes.ttl ({count} violations; first: {first}); the previous graph was kept",
     "E603": "gold file {path} cannot be read: {reason}",
     "E604": "unknown output format {fmt!r}; choose one of: {known}",
     "E605": "nothing was built: all {count} documents failed (see the messages above); the previous graph was kept",

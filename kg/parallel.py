@@ -68,17 +68,20 @@ class _Done:
 Result = tuple[DocumentRecord | None, "DocumentOutcome", CachedDocument | None]
 
 
-def extract_path(path: Path, max_bytes: int, documents: bool = False) -> Result:
+def extract_path(
+    path: Path, max_bytes: int, documents: bool = False, shacl: bool = False
+) -> Result:
     """Read and extract one document with this process's pipeline (loaded once, then cached).
 
     ``documents=True`` returns the record as a :class:`~kg.cache.CachedDocument` (JSON line
-    and TriG fragment, made here, in the worker) instead of the record.
+    and TriG fragment, made here, in the worker) instead of the record; ``shacl=True`` then
+    also validates its quads against the shapes (the outcome lists the violations).
     """
-    return _extract_here(path, max_bytes, documents)[:3]
+    return _extract_here(path, max_bytes, documents, shacl)[:3]
 
 
 def _extract_here(
-    path: Path, max_bytes: int, documents: bool
+    path: Path, max_bytes: int, documents: bool, shacl: bool = False
 ) -> tuple[DocumentRecord | None, DocumentOutcome, CachedDocument | None, list[ox.Quad] | None]:
     from kg.build import _extract_one
 
@@ -86,6 +89,10 @@ def _extract_here(
     if record is None or not documents:
         return record, outcome, None, None
     document, quads = CachedDocument.of(record, chars=outcome.chars)
+    if shacl:
+        from kg.validate import validate_quads
+
+        outcome.violations = [f"{outcome.path}: {v}" for v in validate_quads(quads)]
     return None, outcome, document, quads
 
 
@@ -102,20 +109,26 @@ def _load_pipeline_once() -> None:
 
 
 @contextmanager
-def _serial(max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
-    yield lambda path: _Done(_extract_here(path, max_bytes, documents))
+def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Callable[[Path], _Pending]]:
+    yield lambda path: _Done(_extract_here(path, max_bytes, documents, shacl))
 
 
 @contextmanager
-def _processes(jobs: int, max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
+def _processes(
+    jobs: int, max_bytes: int, documents: bool, shacl: bool
+) -> Iterator[Callable[[Path], _Pending]]:
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
-        yield lambda path: _WithoutQuads(pool.submit(extract_path, path, max_bytes, documents))
+        yield lambda path: _WithoutQuads(
+            pool.submit(extract_path, path, max_bytes, documents, shacl)
+        )
 
 
 @contextmanager
-def _dask(scheduler: str, max_bytes: int, documents: bool) -> Iterator[Callable[[Path], _Pending]]:
+def _dask(
+    scheduler: str, max_bytes: int, documents: bool, shacl: bool
+) -> Iterator[Callable[[Path], _Pending]]:
     from distributed import Client
 
     from kg.errors import BuildError
@@ -126,20 +139,20 @@ def _dask(scheduler: str, max_bytes: int, documents: bool) -> Iterator[Callable[
         raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
     try:
         yield lambda path: _WithoutQuads(
-            client.submit(extract_path, path, max_bytes, documents, pure=False, retries=1)
+            client.submit(extract_path, path, max_bytes, documents, shacl, pure=False, retries=1)
         )
     finally:
         client.close()
 
 
 def _runner(
-    jobs: int, scheduler: str | None, max_bytes: int, documents: bool
+    jobs: int, scheduler: str | None, max_bytes: int, documents: bool, shacl: bool
 ) -> AbstractContextManager[Any]:
     if scheduler:
-        return _dask(scheduler, max_bytes, documents)
+        return _dask(scheduler, max_bytes, documents, shacl)
     if jobs > 1:
-        return _processes(jobs, max_bytes, documents)
-    return _serial(max_bytes, documents)
+        return _processes(jobs, max_bytes, documents, shacl)
+    return _serial(max_bytes, documents, shacl)
 
 
 def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
@@ -160,8 +173,8 @@ def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
 
 def _fresh(path: Path, key: str | None, result: Any, cache: RecordCache | None) -> Extracted:
     record, outcome, document, quads = result
-    if document is not None and key is not None and cache is not None:
-        cache.put(key, document)
+    if document is not None and key is not None and cache is not None and not outcome.violations:
+        cache.put(key, document)  # a document that fails the shapes is never cached
     return Extracted(path, record, outcome, key, document, quads)
 
 
@@ -174,6 +187,7 @@ def extract_in_order(
     cache: RecordCache | None = None,
     use_cache: bool = True,
     window: int | None = None,
+    shacl: bool = False,
 ) -> Iterator[Extracted]:
     """Every document of ``paths`` extracted (or taken from ``cache``), in input order.
 
@@ -196,8 +210,9 @@ def extract_in_order(
         assert future is not None
         return _fresh(path, key, future.result(), cache)
 
-    fingerprint = build_fingerprint() if cache is not None else ""
-    with _runner(jobs, scheduler, max_bytes, cache is not None) as submit:
+    # validated and unvalidated builds keep separate cache entries
+    fingerprint = (build_fingerprint() + ("+shacl" if shacl else "")) if cache is not None else ""
+    with _runner(jobs, scheduler, max_bytes, cache is not None, shacl) as submit:
         in_flight = 0
         for path in paths:
             key = cache_key(path, max_bytes=max_bytes, fingerprint=fingerprint) if cache else None

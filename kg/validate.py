@@ -14,6 +14,8 @@ writes, so there is nothing to infer, and five documents validate in a few secon
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ __all__ = [
     "load_union",
     "validate_data",
     "validate_graph",
+    "validate_quads",
     "count_violations",
 ]
 
@@ -105,6 +108,25 @@ def validate_data(data: rdflib.Graph, *, shapes: rdflib.Graph | None = None) -> 
             )
         )
     return sorted(out, key=lambda v: (v.focus, v.path, v.message))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_shapes() -> rdflib.Graph:
+    return shapes_graph()
+
+
+def validate_quads(quads: Iterable[ox.Quad]) -> list[Violation]:
+    """SHACL violations of the triples of ``quads`` (one document's graph, say).
+
+    The shapes need no ontology triples: they target classes the document's graph states.
+    """
+    data = rdflib.Graph()
+    for quad in quads:
+        s, o = quad.subject, quad.object
+        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+            continue  # cgkg writes no RDF-star triples
+        data.add((_term(s), _term(quad.predicate), _term(o)))
+    return validate_data(data, shapes=_default_shapes())
 
 
 def validate_graph(graph_dir: str | Path) -> list[Violation]:
