@@ -12,6 +12,7 @@ Exit codes of a build: 0 all documents built, 1 some failed (graph still written
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 DOCUMENT_SUFFIXES = (".txt", ".htm", ".html")
+BULK_SLICE = 200_000  # quads per bulk load: keeps memory flat as the corpus grows
 DEFAULT_MAX_BYTES = 20_000_000
 
 
@@ -303,7 +305,10 @@ def build_graph(
                     yield item
 
             if previous is None:
-                store.bulk_extend(_quads_of(documents(), with_ontology=True))
+                # in slices: the bulk loader holds what it is given in memory until it writes
+                quads = _quads_of(documents(), with_ontology=True)
+                while chunk := list(itertools.islice(quads, BULK_SLICE)):
+                    store.bulk_extend(chunk)
             else:
                 report.removed = _update_store(store, documents(), previous, manifest)
             store.flush()
