@@ -263,13 +263,14 @@ def explore(
     province: Annotated[str | None, typer.Option(help="only adoptions in this province")] = None,
     since: Annotated[int | None, typer.Option(help="only adoptions from this year on")] = None,
     full: Annotated[bool, typer.Option("--full", help="every node and edge, not mechanisms ↔ provinces")] = False,
+    top: Annotated[int, typer.Option(help="aggregated view: the N most widely adopted mechanisms (0: all)")] = 150,
 ) -> None:
     """Write an interactive explorer: one self-contained HTML page that works offline."""
     from kg.api import Graph
     from kg.show import write_explorer
 
     try:
-        page = write_explorer(Graph(graph), out, mechanism=mechanism, province=province, since=since, full=full)
+        page = write_explorer(Graph(graph), out, mechanism=mechanism, province=province, since=since, full=full, top=top)
     except CgkgError as exc:
         _fail(exc)
     typer.echo(f"wrote {page.path}: {page.nodes} nodes, {page.edges} edges, {page.bytes // 1024} KiB")

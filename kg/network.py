@@ -45,6 +45,7 @@ class Filters:
     mechanism: str | None = None
     province: str | None = None
     since: int | None = None
+    top: int | None = None  # aggregated view: only the mechanisms adopted most widely
 
     def describe(self) -> str:
         parts = [
@@ -53,6 +54,7 @@ class Filters:
                 ("mechanism", self.mechanism),
                 ("province", self.province),
                 ("since", self.since),
+                ("top", self.top),
             )
             if v is not None
         ]
@@ -200,6 +202,9 @@ def full_network(run: QueryRunner, filters: Filters = Filters()) -> nx.MultiDiGr
     return g
 
 
+EDGE_EXAMPLES = 5  # adoptions and documents kept as examples on an aggregated edge
+
+
 def province_network(run: QueryRunner, filters: Filters = Filters()) -> nx.Graph:
     """Mechanisms ↔ provinces; an edge's ``weight`` is the number of documents reporting it.
 
@@ -238,6 +243,27 @@ def province_network(run: QueryRunner, filters: Filters = Filters()) -> nx.Graph
                 for k in ("jurisdiction", "status", "year", "document", "file", "title", "evidence")
             }
         )
+    if filters.top:
+        _keep_top_mechanisms(g, filters.top)
     for _, _, data in g.edges(data=True):
-        data["documents"] = sorted(data["documents"])
+        # an aggregated edge shows a few examples: on a large corpus an edge stands for
+        # hundreds of adoptions, and carrying them all makes the page too heavy to open
+        data["documents"] = sorted(data["documents"])[:EDGE_EXAMPLES]
+        data["adoption_count"] = len(data["adoptions"])
+        data["adoptions"] = sorted(
+            data["adoptions"], key=lambda a: (a["year"] is None, a["year"] or 0, a["document"])
+        )[:EDGE_EXAMPLES]
     return g
+
+
+def _keep_top_mechanisms(g: nx.Graph, top: int) -> None:
+    """Keep the ``top`` mechanisms adopted in the most provinces (then by documents)."""
+    mechanisms = [n for n, d in g.nodes(data=True) if d.get("type") == "mechanism"]
+    if len(mechanisms) <= top:
+        return
+    rank = sorted(
+        mechanisms,
+        key=lambda n: (-g.degree(n), -g.degree(n, weight="weight"), g.nodes[n].get("label", "")),
+    )
+    g.remove_nodes_from(rank[top:])
+    g.remove_nodes_from([n for n in list(g.nodes) if g.degree(n) == 0])

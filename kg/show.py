@@ -166,10 +166,12 @@ def explorer_network(
             }
         elif data["kind"] == "adoptions":
             edge |= {
-                "adoptions": data["adoptions"],
+                "adoptions": data["adoptions"],  # the earliest few, as examples
+                "adoption_count": data.get("adoption_count", len(data["adoptions"])),
                 "weight": data["weight"],
                 "color": EDGE_COLOUR,
-                "width": round(1 + 1.5 * data["weight"], 1),
+                # grows with the number of documents, but slowly: hundreds on a big corpus
+                "width": round(min(12.0, 1 + 2 * math.log2(data["weight"])), 1),
             }
         else:
             edge |= {"color": EDGE_COLOUR, "width": 1, "dashes": True, "arrows": "to"}
@@ -244,13 +246,16 @@ def write_explorer(
     province: str | None = None,
     since: int | None = None,
     full: bool = False,
+    top: int | None = None,
 ) -> ExplorerPage:
     """Write the explorer page for ``graph`` to ``out``.
+
+    ``top`` keeps, in the aggregated view, only the mechanisms adopted in the most provinces.
 
     Raises:
         ShowError: a filter matches nothing, or the file cannot be written.
     """
-    filters = Filters(mechanism=mechanism, province=province, since=since)
+    filters = Filters(mechanism=mechanism, province=province, since=since, top=top or None)
     html, nodes, edges = _render(graph, filters, full=full)
     path = Path(out)
     try:

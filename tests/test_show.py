@@ -354,3 +354,17 @@ def test_show_cli_writes_the_page(seed_graph: Path, tmp_path: Path) -> None:
         app, ["explore", "-o", str(out), "--graph", str(seed_graph), "--mechanism", "没有"]
     )
     assert bad.exit_code == 2 and "E702" in bad.output
+
+
+def test_show_aggregated_view_keeps_the_most_widely_adopted_mechanisms(seed_graph: Path) -> None:
+    everything = province_network(kg.open(seed_graph).rows)
+    top = province_network(kg.open(seed_graph).rows, Filters(top=3))
+    kept = [n for n, d in top.nodes(data=True) if d["type"] == "mechanism"]
+    assert len(kept) == 3
+    widest = max(
+        (n for n, d in everything.nodes(data=True) if d["type"] == "mechanism"),
+        key=everything.degree,
+    )
+    assert widest in kept  # 五社联动, adopted in three provinces
+    assert all(top.degree(n) > 0 for n in top.nodes)
+    assert all(len(d["adoptions"]) <= 5 for _, _, d in top.edges(data=True))
