@@ -197,10 +197,18 @@ def _adoptions(
         for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
             key = (code, mention.label, status)
             previous = out.get(key)
-            if previous is None or (
-                since is not None and (previous.since is None or since < previous.since)
-            ):
-                # keep the sentence that gives the (earliest) year as the evidence
+            earlier = since is not None and (
+                previous is None or previous.since is None or since < previous.since
+            )
+            fuller = (
+                previous is not None
+                and _is_heading(previous.sentence)
+                and not _is_heading(sentence)
+                and (since is not None or previous.since is None)
+            )
+            if previous is None or earlier or fuller:
+                # evidence: the sentence that gives the (earliest) year, else a body sentence
+                # rather than a section heading that only names the mechanism
                 out[key] = AdoptionFact(mention, code, name, status, since, sentence)
     return list(out.values())
 
@@ -222,3 +230,8 @@ def _clause(sentence: str, offset: int) -> str:
     start = max(sentence.rfind(p, 0, offset) for p in "，,；;：:") + 1
     ends = [i for i in (sentence.find(p, offset) for p in "，,；;：:") if i >= 0]
     return sentence[start : min(ends) if ends else len(sentence)]
+
+
+def _is_heading(sentence) -> bool:
+    """A short line without a sentence end: a heading such as 八、推动“五社联动”多元融合共治."""
+    return len(sentence.text) <= 32 and sentence.text[-1] not in "。！？；!?;"
