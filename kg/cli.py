@@ -44,10 +44,14 @@ def _safe_csv(value: Any) -> str:
     return "'" + text if text.startswith(_CSV_DANGEROUS) else text
 
 
-def format_table(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fmt: str, *, max_cell: int = 60) -> str:
+def format_table(
+    columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fmt: str, *, max_cell: int = 60
+) -> str:
     """Render a query answer as an aligned table, CSV, TSV or JSON."""
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2
+        )
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -57,7 +61,9 @@ def format_table(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fm
     if fmt != "table":
         raise QueryError("E604", fmt=fmt, known=", ".join(FORMATS))
     cells = [[_cell(v) for v in r] for r in rows]
-    cells = [[c if _width(c) <= max_cell else c[: max_cell // 2 - 1] + "…" for c in r] for r in cells]
+    cells = [
+        [c if _width(c) <= max_cell else c[: max_cell // 2 - 1] + "…" for c in r] for r in cells
+    ]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
     pad = lambda s, w: s + " " * (w - _width(s))  # noqa: E731
     lines = ["  ".join(pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
@@ -70,7 +76,8 @@ def format_table(columns: tuple[str, ...], rows: tuple[tuple[Any, ...], ...], fm
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")]
 GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="graph folder made by `kg build`")]
 EndpointOpt = Annotated[
-    str | None, typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878")
+    str | None,
+    typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878"),
 ]
 
 
@@ -134,7 +141,9 @@ def build(
     bar = None if quiet else BuildProgress()
 
     def show(outcome: Any) -> None:
-        shown = [outcome.message] if outcome.status != "built" else [] if quiet else outcome.warnings
+        shown = (
+            [outcome.message] if outcome.status != "built" else [] if quiet else outcome.warnings
+        )
         for text in shown:
             if bar:
                 bar.message(text)
@@ -225,9 +234,15 @@ def sparql(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="gold annotations (JSON)")] = Path("tests/gold/seeds.json"),
-    corpus: Annotated[list[Path] | None, typer.Argument(help="documents, or a records .jsonl file")] = None,
-    manifest: Annotated[Path | None, typer.Option(help="corpus manifest mapping original names")] = None,
+    gold: Annotated[Path, typer.Option("--gold", help="gold annotations (JSON)")] = Path(
+        "tests/gold/seeds.json"
+    ),
+    corpus: Annotated[
+        list[Path] | None, typer.Argument(help="documents, or a records .jsonl file")
+    ] = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="corpus manifest mapping original names")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Score extraction against gold annotations: precision, recall and F1 per category."""
@@ -251,36 +266,60 @@ def validate(graph: GraphOpt = Path("graph")) -> None:
         _fail(exc)
     for violation in violations:
         typer.echo(str(violation))
-    typer.echo(f"{len(violations)} violations" if violations else "the graph conforms to ontology/shapes.ttl")
+    typer.echo(
+        f"{len(violations)} violations"
+        if violations
+        else "the graph conforms to ontology/shapes.ttl"
+    )
     raise typer.Exit(1 if violations else 0)
 
 
 @app.command()
 def explore(
-    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path("graph.html"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")] = Path(
+        "graph.html"
+    ),
     graph: GraphOpt = Path("graph"),
     mechanism: Annotated[str | None, typer.Option(help="only this mechanism (any name)")] = None,
     province: Annotated[str | None, typer.Option(help="only adoptions in this province")] = None,
     since: Annotated[int | None, typer.Option(help="only adoptions from this year on")] = None,
-    full: Annotated[bool, typer.Option("--full", help="every node and edge, not mechanisms ↔ provinces")] = False,
-    top: Annotated[int, typer.Option(help="aggregated view: the N most widely adopted mechanisms (0: all)")] = 150,
+    full: Annotated[
+        bool, typer.Option("--full", help="every node and edge, not mechanisms ↔ provinces")
+    ] = False,
+    top: Annotated[
+        int, typer.Option(help="aggregated view: the N most widely adopted mechanisms (0: all)")
+    ] = 150,
 ) -> None:
     """Write an interactive explorer: one self-contained HTML page that works offline."""
     from kg.api import Graph
     from kg.show import write_explorer
 
     try:
-        page = write_explorer(Graph(graph), out, mechanism=mechanism, province=province, since=since, full=full, top=top)
+        page = write_explorer(
+            Graph(graph),
+            out,
+            mechanism=mechanism,
+            province=province,
+            since=since,
+            full=full,
+            top=top,
+        )
     except CgkgError as exc:
         _fail(exc)
-    typer.echo(f"wrote {page.path}: {page.nodes} nodes, {page.edges} edges, {page.bytes // 1024} KiB")
+    typer.echo(
+        f"wrote {page.path}: {page.nodes} nodes, {page.edges} edges, {page.bytes // 1024} KiB"
+    )
 
 
 @app.command()
 def plot(
     kind: Annotated[str, typer.Argument(help="diffusion or heatmap")],
-    mechanism: Annotated[str | None, typer.Argument(help="the mechanism (diffusion only), e.g. 五社联动")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="image file to write (.png, .svg, .pdf)")] = Path("fig.png"),
+    mechanism: Annotated[
+        str | None, typer.Argument(help="the mechanism (diffusion only), e.g. 五社联动")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="image file to write (.png, .svg, .pdf)")
+    ] = Path("fig.png"),
     graph: GraphOpt = Path("graph"),
 ) -> None:
     """Draw a plot: `diffusion MECHANISM` (cumulative adopters by year and level) or `heatmap` (province × mechanism, first year)."""
@@ -296,7 +335,9 @@ def plot(
 @app.command()
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
-    format: Annotated[str, typer.Option("--format", "-f", help="trig, nquads, turtle, jsonld, gexf or graphml")] = "trig",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="trig, nquads, turtle, jsonld, gexf or graphml")
+    ] = "trig",
     graph: GraphOpt = Path("graph"),
 ) -> None:
     """Export the graph as RDF (trig, nquads, turtle = union of all graphs, jsonld) or as a network (gexf, graphml)."""
@@ -310,9 +351,14 @@ def export(
 
 @app.command()
 def push(
-    endpoint: Annotated[str, typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878")],
+    endpoint: Annotated[
+        str,
+        typer.Option("--endpoint", "-e", help="SPARQL server base URL, e.g. http://127.0.0.1:7878"),
+    ],
     graph: GraphOpt = Path("graph"),
-    prune: Annotated[bool, typer.Option("--prune", help="delete the server's named graphs the graph lacks")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="delete the server's named graphs the graph lacks")
+    ] = False,
 ) -> None:
     """Load the graph into a SPARQL server (Graph Store Protocol): one PUT per document graph, plus the ontology.
 
@@ -332,7 +378,9 @@ def push(
 def serve(
     graph: GraphOpt = Path("graph"),
     port: Annotated[int, typer.Option("--port", "-p", help="port to listen on")] = 7878,
-    bind: Annotated[str, typer.Option("--bind", help="address to listen on (0.0.0.0 for every interface)")] = "127.0.0.1",
+    bind: Annotated[
+        str, typer.Option("--bind", help="address to listen on (0.0.0.0 for every interface)")
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
 
@@ -342,7 +390,9 @@ def serve(
 
     try:
         server = start_server(graph, port=port, host=bind)
-        typer.echo(f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops")
+        typer.echo(
+            f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops"
+        )
         server.serve_until_interrupted()
     except CgkgError as exc:
         _fail(exc)

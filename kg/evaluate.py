@@ -336,9 +336,7 @@ _LISTED_ITEMS: dict[str, tuple[Callable[[object], str], str]] = {
 def manifest_aliases(manifest: str | Path) -> dict[str, str]:
     """Gold id → record id from a corpus ``MANIFEST.json`` (original names → corpus names)."""
     data = json.loads(Path(manifest).read_text(encoding="utf-8"))
-    return {
-        Path(d["original_name"]).stem: Path(d["file"]).stem for d in data.get("documents", [])
-    }
+    return {Path(d["original_name"]).stem: Path(d["file"]).stem for d in data.get("documents", [])}
 
 
 def run_evaluation(

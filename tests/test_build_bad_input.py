@@ -7,8 +7,6 @@ because each process spends ~3 s loading the pipeline.
 
 from __future__ import annotations
 
-import tempfile
-
 import io
 import json
 import os
@@ -17,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 import zlib
@@ -161,7 +160,9 @@ CASES = [
     Case(  # no ASCII, so no NUL bytes from it; 一 and 最 (U+4E00, U+6700) still give some
         "utf16be-no-bom-hanzi-only",
         "utf16be.txt",
-        lambda p: p.write_bytes(re.sub(r"[\x00-\x7f]", "", seed_excerpt(1500, 3000)).encode("utf-16-be")),
+        lambda p: p.write_bytes(
+            re.sub(r"[\x00-\x7f]", "", seed_excerpt(1500, 3000)).encode("utf-16-be")
+        ),
         "built",
         None,
         record=lambda r: r["encoding"] == "utf-16-be" and r["jurisdiction"]["name"] == "湖北省",

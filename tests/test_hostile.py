@@ -32,7 +32,8 @@ def hostile_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_hostile_csv_cells_never_start_a_formula(hostile_graph: Path, name: str, fmt: str) -> None:
     result = runner.invoke(
-        app, ["query", "adopters", "--mechanism", name, "--graph", str(hostile_graph), "--format", fmt]
+        app,
+        ["query", "adopters", "--mechanism", name, "--graph", str(hostile_graph), "--format", fmt],
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output), delimiter="," if fmt == "csv" else "\t"))
@@ -44,6 +45,16 @@ def test_hostile_csv_cells_never_start_a_formula(hostile_graph: Path, name: str,
 
 def test_hostile_json_keeps_the_exact_text(hostile_graph: Path) -> None:
     result = runner.invoke(
-        app, ["query", "adopters", "--mechanism", "=1+2", "--graph", str(hostile_graph), "--format", "json"]
+        app,
+        [
+            "query",
+            "adopters",
+            "--mechanism",
+            "=1+2",
+            "--graph",
+            str(hostile_graph),
+            "--format",
+            "json",
+        ],
     )
     assert json.loads(result.output)[0]["mechanism"] == "=1+2"
