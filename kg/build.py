@@ -11,6 +11,7 @@ Exit codes of a build: 0 all documents built, 1 some failed (graph still written
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -110,6 +111,27 @@ class BuildReport:
         }
 
 
+def document_id(path: Path) -> str:
+    """The id of a document: as its folder's ``MANIFEST.json`` declares it, else the file stem.
+
+    A manifest lets a corpus give files readable names while keeping the ids that other data
+    (gold annotations, earlier graphs) use.
+    """
+    return _manifest_ids(str(Path(path).parent)).get(Path(path).name, Path(path).stem)
+
+
+@functools.lru_cache(maxsize=64)
+def _manifest_ids(folder: str) -> dict[str, str]:
+    manifest = Path(folder) / "MANIFEST.json"
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8")).get("documents", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {
+        e["file"]: e["id"] for e in entries if isinstance(e, dict) and "file" in e and "id" in e
+    }
+
+
 def find_documents(sources: Iterable[str | Path]) -> list[Path]:
     """Every document file under ``sources`` (files or folders), in a stable order.
 
@@ -145,7 +167,7 @@ def _extract_one(
 ) -> tuple[DocumentRecord | None, DocumentOutcome]:
     """Read and extract one document; any failure becomes the outcome's message."""
     name = _printable(path)
-    outcome = DocumentOutcome(path=name, id=_printable(Path(path.stem)), status="failed")
+    outcome = DocumentOutcome(path=name, id=_printable(Path(document_id(path))), status="failed")
     if name != str(path):  # a name in GBK, say, from an archive made on Windows
         outcome.message = str(BuildError("E607", path=name))
         return None, outcome
@@ -156,7 +178,7 @@ def _extract_one(
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         outcome.sha256 = digest
         outcome.chars = len(text.text)
-        record = extract_text(text, doc_id=path.stem, sha256=digest, nlp=nlp)  # type: ignore[arg-type]
+        record = extract_text(text, doc_id=document_id(path), sha256=digest, nlp=nlp)  # type: ignore[arg-type]
     except CgkgError as exc:
         outcome.message = str(exc)
         return None, outcome

@@ -156,11 +156,11 @@ def _runner(
 
 
 def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
-    from kg.build import DocumentOutcome, _printable
+    from kg.build import DocumentOutcome, _printable, document_id
 
     outcome = DocumentOutcome(
         path=_printable(path),
-        id=_printable(Path(path.stem)),
+        id=_printable(Path(document_id(path))),
         status="built",
         sha256=document.sha256,
         adoptions=document.adoptions,

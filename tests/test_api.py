@@ -47,7 +47,7 @@ def test_api_to_networkx_types_labels_and_adoption_edges(graph: kg.Graph) -> Non
     assert len(edges) == 3 and by_adopter["武义县"]["status"] == "implemented"
     assert (
         by_adopter["湖北省"]["year"] == 2021
-        and by_adopter["湖北省"]["document"] == "hubei-2021-civil-affairs-news"
+        and by_adopter["湖北省"]["document"] == "004_437cfe83a3774da9"
     )
 
 
@@ -70,7 +70,7 @@ def test_api_rdflib_dataset_reads_the_same_store(graph: kg.Graph) -> None:
     )
     assert int(rows[0][0]) == len(graph.adoptions())
     graphs = {str(c.identifier) for c in ds.graphs()}
-    assert "https://w3id.org/cgkg/doc/wuyi-2023-proposal-reply" in graphs
+    assert "https://w3id.org/cgkg/doc/003_5cf41cd4b9546579" in graphs
 
 
 def test_api_rdflib_dataset_is_read_only(graph: kg.Graph) -> None:

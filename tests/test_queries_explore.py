@@ -20,7 +20,7 @@ def test_queries_adoptions_one_row_per_adoption_with_names_and_year(graph: Graph
     wuyi = [r for r in rows if r["mechanism"] == "五社联动" and r["jurisdiction"] == "武义县"]
     assert wuyi and wuyi[0]["province"] == "浙江省" and wuyi[0]["province_en"] == "Zhejiang"
     assert wuyi[0]["mechanism_en"] == "Five-society linkage" and wuyi[0]["level"] == "county"
-    assert wuyi[0]["year"] == 2023 and wuyi[0]["document"] == "wuyi-2023-proposal-reply"
+    assert wuyi[0]["year"] == 2023 and wuyi[0]["document"] == "003_5cf41cd4b9546579"
     assert "五社联动" in wuyi[0]["evidence"]
     henan = [r for r in rows if r["mechanism"] == "一有七中心" and r["jurisdiction"] == "河南省"]
     assert henan[0]["since"] == henan[0]["year"] == 2018  # the stated year wins over the document's
@@ -34,8 +34,8 @@ def test_queries_adoptions_every_row_has_a_mechanism_and_a_province(graph: Graph
 @pytest.mark.parametrize(
     ("document", "publisher", "year"),
     [
-        ("henan-2023-proposal-reply", "河南省民政厅", 2023),
-        ("shandong-2018-proposal-reply", "山东省民政厅", 2018),
+        ("000_9a37cc60360357d4", "河南省民政厅", 2023),
+        ("001_3d9120629dc52b13", "山东省民政厅", 2018),
     ],
 )
 def test_queries_documents_have_publisher_and_year(
@@ -51,8 +51,7 @@ def test_queries_citations_link_documents_to_policies_and_issuers(graph: Graph) 
     hunan = [
         r
         for r in rows
-        if r["document"] == "hunan-2022-community-service-plan"
-        and r["number"] == "国办发〔2021〕56号"
+        if r["document"] == "002_31f2aab0d1bf4292" and r["number"] == "国办发〔2021〕56号"
     ]
     assert hunan and hunan[0]["relation"] == "cites" and hunan[0]["issuer"] == "国务院办公厅"
 

@@ -174,7 +174,7 @@ def test_show_full_dataset_has_every_type_and_adoption_details(
         wushe["id"],
     )
     details = edge["adoptions"][0]
-    assert details["status"] == "implemented" and details["document"] == "wuyi-2023-proposal-reply"
+    assert details["status"] == "implemented" and details["document"] == "003_5cf41cd4b9546579"
     assert "五社联动" in details["evidence"] and details["year"] == 2023
 
 
@@ -220,7 +220,7 @@ def test_show_clicking_a_node_and_an_edge_shows_their_details(
         wushe["id"],
     )
     info = browser.find_element("id", "info").text
-    assert "implemented" in info and "wuyi-2023-proposal-reply" in info and "五社联动" in info
+    assert "implemented" in info and "003_5cf41cd4b9546579" in info and "五社联动" in info
 
 
 def test_show_search_box_finds_wushe_liandong(browser, pages: dict[str, Path]) -> None:
