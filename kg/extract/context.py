@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kg.extract.lexicon import Lexicon
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
 from kg.extract.policies import DateMention, Title
@@ -91,6 +92,7 @@ class Context:
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
         self._government = [tuple(w.split("=", 1)) for w in vocab.cue("government-organ")]
+        self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
 
     # ------------------------------------------------------------------ layout
     def is_furniture(self, line: str) -> bool:
@@ -172,17 +174,33 @@ class Context:
         if level:
             # every unit of that level, scored by how often its full or short name occurs
             # (a report says 黔西南州 or 广安 far more often than the full official name)
-            same = {
-                c: text.count(e.name) + sum(text.count(s) for s in e.short_names)
-                for c, e in self.vocab.regions.items()
-                if e.level == level
-            }
-            same = {c: n for c, n in same.items() if n}
+            same = self._name_counts(text, level)
             if same:
                 return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
         return self.vocab.regions[
             max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))
         ]
+
+    def _name_counts(self, text: str, level: str) -> dict[str, int]:
+        """Units of ``level`` whose full or short names occur in ``text``, with the sum of
+        ``text.count(name)`` over those names (what each unit scores as the jurisdiction)."""
+        if level not in self._level_names:
+            owners: dict[str, list[str]] = {}
+            for code, entry in self.vocab.regions.items():
+                if entry.level == level:
+                    for name in (entry.name, *entry.short_names):
+                        owners.setdefault(name, []).append(code)
+            self._level_names[level] = (Lexicon({name: None for name in owners}), owners)
+        lexicon, owners = self._level_names[level]
+        found = lexicon.count(text)
+        if "" in owners:  # str.count finds the empty string everywhere
+            found[""] = len(text) + 1
+        candidates = {code for name in found for code in owners[name]}
+        same = {}
+        for code in candidates:
+            entry = self.vocab.regions[code]
+            same[code] = found.get(entry.name, 0) + sum(found.get(s, 0) for s in entry.short_names)
+        return same
 
     def _titled(self, line: str) -> bool:
         """A title line: it names a document genre (…的通知, …意见, …答复)."""

@@ -5,6 +5,8 @@
 [(2, 6, '社区治理')]
 >>> len(lex.all("城乡社区治理"))
 3
+>>> lex.count("社区治理，社区")
+{'社区': 2, '社区治理': 1, '治理': 1}
 """
 
 from __future__ import annotations
@@ -100,6 +102,25 @@ class Lexicon:
             Match(end + 1 - len(key), end + 1, key, value)
             for end, (key, value) in self._automaton.iter_long(text)
         ]
+
+    def count(self, text: str) -> dict[str, int]:
+        """How often each word occurs, as ``text.count(word)`` counts it, for every word
+        that occurs at least once: one pass for all words instead of one scan per word.
+
+        ``str.count`` counts non-overlapping occurrences from the left, so an occurrence
+        that overlaps the previous counted one of the same word is skipped (``"阿阿"`` is
+        in ``"阿阿阿"`` once).
+        """
+        counts: dict[str, int] = {}
+        if not self.size:
+            return counts
+        next_free: dict[str, int] = {}  # where the next countable occurrence may start
+        for end, (key, _) in self._automaton.iter(text):  # ordered by end, so by start per word
+            start = end + 1 - len(key)
+            if start >= next_free.get(key, 0):
+                counts[key] = counts.get(key, 0) + 1
+                next_free[key] = end + 1
+        return counts
 
     def contains_any(self, text: str) -> bool:
         """True when at least one word occurs in ``text``."""

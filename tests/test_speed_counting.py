@@ -1,0 +1,60 @@
+"""Counting many words in one pass gives what ``str.count`` gives word by word."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.context import Context
+from kg.extract.lexicon import Lexicon
+from kg.vocab import load_vocabulary
+
+SENTENCES = [
+    "",
+    "阿阿阿",
+    "阿阿阿阿阿",
+    "ABABABA",
+    "社区治理，社区服务，城乡社区治理",
+    "广安市广安区广安广安市",
+    "黔西南州黔西南黔西南布依族苗族自治州",
+    "我市我市市我",
+]
+WORDS = ["阿", "阿阿", "阿阿阿", "ABA", "AB", "BAB", "社区", "社区治理", "治理", "城乡社区治理"]
+WORDS += ["广安", "广安市", "广安区", "市广", "黔西南", "黔西南州", "我市", "市我", "市市"]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_speed_lexicon_count_equals_str_count(text: str) -> None:
+    counts = Lexicon({w: None for w in WORDS}).count(text)
+    expected = {w: text.count(w) for w in WORDS if text.count(w)}
+    assert counts == expected
+
+
+def test_speed_lexicon_count_of_an_empty_lexicon() -> None:
+    assert Lexicon({}).count("社区") == {}
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return Context(load_vocabulary())
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "广安市政府工作报告。广安广安区，岳池县、武胜县。",
+        "黔西南州人民政府，兴义市兴义兴义兴义，贵州贵州省。",
+        "浙江省金华市武义县武义武义武义县，河南河南省郑州郑州市。",
+        "本报告不提任何地名。",
+    ],
+)
+def test_speed_name_counts_equal_the_straightforward_sum(
+    context: Context, level: str, text: str
+) -> None:
+    regions = context.vocab.regions
+    straightforward = {
+        code: text.count(e.name) + sum(text.count(s) for s in e.short_names)
+        for code, e in regions.items()
+        if e.level == level
+    }
+    assert context._name_counts(text, level) == {c: n for c, n in straightforward.items() if n}
