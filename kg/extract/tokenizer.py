@@ -27,15 +27,34 @@ __all__ = ["CharTokenizer", "create_tokenizer"]
 
 
 class CharTokenizer:
-    """Make a ``Doc`` of one token per character, with no spaces (the text is kept as is)."""
+    """Make a ``Doc`` of one token per character, with no spaces (the text is kept as is).
+
+    ``Doc`` takes words as strings or as their hashes (``orth``); a hash skips hashing the
+    string again, which is most of the cost of a one-character token. The tokenizer keeps
+    the hash of each character whose lexeme is permanent in the vocabulary. Characters first
+    seen inside ``nlp.memory_zone()`` get transient lexemes, freed when the zone ends, so
+    they are passed as strings and not remembered.
+    """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
+        self._orths: dict[str, int] = {}  # one entry per distinct character seen
 
     def __call__(self, text: str) -> Doc:
-        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        try:
+            words: list[str | int] = list(map(self._orths.__getitem__, text))
+        except KeyError:
+            words = self._words_with_new_characters(text)
+        # spaCy's stubs say list[str]; Doc.__init__ documents and takes hashes as well
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(text))  # type: ignore[arg-type]
         doc.user_data["cgkg_text"] = text  # the components read this, not Doc.text
         return doc
+
+    def _words_with_new_characters(self, text: str) -> list[str | int]:
+        if not self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
+            for char in set(text).difference(self._orths):
+                self._orths[char] = self.vocab[char].orth  # a permanent lexeme
+        return list(map(self._orths.get, text, text))
 
     def to_bytes(self, **kwargs: object) -> bytes:
         return b""
