@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -144,8 +145,9 @@ class DocumentRecord:
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (tuples become lists)."""
-        return asdict(self)
+        """Plain JSON-ready dict, as :func:`dataclasses.asdict` makes it (tuples stay tuples;
+        JSON writes them as lists)."""
+        return _plain(self)
 
     def to_json(self) -> str:
         """One line of JSON, keys in field order, Chinese kept as is."""
@@ -185,6 +187,27 @@ _NESTED: dict[tuple[type, str], type] = {
     (Adoption, "adopter"): Place,
     (Adoption, "evidence"): Span,
 }
+
+
+_ATOMS = (str, int, float, bool, type(None))
+_RECORD_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls))
+    for cls in (Span, Place, Dates, Mechanism, Adoption, Agency, Policy, DocumentRecord)
+}
+
+
+def _plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` makes of a record or a value in one, without its generic
+    per-value checks (records are serialised once per document, with many small parts)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    names = _RECORD_FIELDS.get(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if kind is tuple or kind is list:
+        return kind(_plain(item) for item in value)
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else copy.deepcopy(value)
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:

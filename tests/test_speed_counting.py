@@ -17,9 +17,11 @@ SENTENCES = [
     "广安市广安区广安广安市",
     "黔西南州黔西南黔西南布依族苗族自治州",
     "我市我市市我",
+    "A阿B阿阿😀阿阿\ud800阿é阿",  # ASCII, astral, a lone surrogate: counted in UTF-8 bytes
 ]
 WORDS = ["阿", "阿阿", "阿阿阿", "ABA", "AB", "BAB", "社区", "社区治理", "治理", "城乡社区治理"]
 WORDS += ["广安", "广安市", "广安区", "市广", "黔西南", "黔西南州", "我市", "市我", "市市"]
+WORDS += ["B阿", "😀阿", "阿😀", "\ud800阿", "é阿", "é"]
 
 
 @pytest.mark.parametrize("text", SENTENCES)

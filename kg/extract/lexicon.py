@@ -22,6 +22,17 @@ import ahocorasick
 __all__ = ["Lexicon", "Match"]
 
 
+def _bytewise(text: str) -> str:
+    """``text`` spelled as its UTF-8 bytes, one character per byte.
+
+    The automaton looks a character up among a node's children one by one; with thousands
+    of CJK words the root has thousands of children, with bytes at most 256 (and CJK lead
+    bytes are few). A UTF-8 word matches UTF-8 text only at character boundaries, so the
+    matches are the same, at byte offsets.
+    """
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     start: int
@@ -49,6 +60,7 @@ class Lexicon:
                 self._words[key] = value
                 lengths[key[-1]].add(len(key))
         self.size = len(self._words)
+        self._bytewise: ahocorasick.Automaton | None = None  # made by count() when needed
         self._lengths = {c: sorted(v, reverse=True) for c, v in lengths.items()}
         self._last = (
             re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
@@ -114,10 +126,16 @@ class Lexicon:
         counts: dict[str, int] = {}
         if not self.size:
             return counts
+        if self._bytewise is None:
+            self._bytewise = ahocorasick.Automaton()
+            for key in self._words:
+                spelled = _bytewise(key)
+                self._bytewise.add_word(spelled, (key, len(spelled)))
+            self._bytewise.make_automaton()
         next_free: dict[str, int] = {}  # where the next countable occurrence may start
-        for end, (key, _) in self._automaton.iter(text):  # ordered by end, so by start per word
-            start = end + 1 - len(key)
-            if start >= next_free.get(key, 0):
+        # ordered by end, so by start for each word
+        for end, (key, length) in self._bytewise.iter(_bytewise(text)):
+            if end + 1 - length >= next_free.get(key, 0):
                 counts[key] = counts.get(key, 0) + 1
                 next_free[key] = end + 1
         return counts

@@ -12,7 +12,10 @@ self reference (我省). National bodies (民政部) need no region.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.segment import is_cjk
@@ -24,6 +27,7 @@ __all__ = [
     "RegionFinder",
     "AgencyFinder",
     "COMMUNITY_CODE",
+    "SpanSet",
 ]
 
 COMMUNITY_CODE = "community"
@@ -47,6 +51,26 @@ class AgencyMention:
     organs: tuple[str, ...]  # candidate organ-type slugs
     ref: str  # region | level | self | national
     ref_value: str | None  # region code for ref=region, level for ref=level
+
+
+class SpanSet:
+    """Spans ``(start, end)`` that can be asked whether any of them overlaps a range.
+
+    ``overlaps(a, b)`` equals ``any(s < b and a < e for s, e in spans)``, in log time: of
+    the spans that start before ``b``, the one that ends last decides.
+
+    >>> SpanSet([(0, 2), (5, 9)]).overlaps(2, 5), SpanSet([(0, 2), (5, 9)]).overlaps(1, 3)
+    (False, True)
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._last_end = list(accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect_left(self._starts, end)  # spans [0, k) start before ``end``
+        return k > 0 and self._last_end[k - 1] > start
 
 
 class RegionFinder:
@@ -147,8 +171,9 @@ def find_local_regions(
 ) -> list[RegionMention]:
     """Short names of units inside ``root`` (郑州 in a 河南省 text), outside spans ``taken``."""
     out = []
+    taken_spans = SpanSet(taken)
     for m in finder.local_lexicon(root).longest(text):
-        if any(s < m.end and m.start < e for s, e in taken):
+        if taken_spans.overlaps(m.start, m.end):
             continue
         nxt = text[m.end : m.end + 1]
         prev = text[m.start - 1 : m.start]

@@ -74,12 +74,13 @@ def make_view(text: str) -> View:
     index = array("l")
     kept = 0  # text[kept:] is not yet copied
     line_start = 0
+    first_content = len(text) - len(text.lstrip())  # lines before it are blank
     for m in _NEWLINES.finditer(text):
         i, j = m.start(), m.end()
         line = text[line_start:i].strip()
         following = text[j : text.find("\n", j) if "\n" in text[j : j + 200] else j + 200]
         soft = (
-            bool(text[:line_start].strip())  # the first line is a title
+            first_content < line_start  # the first line is a title
             and not _NOT_CONTINUATION.match(following)
             and len(line) >= _MIN_WRAPPED_LINE
             and line[-1] not in _LINE_END_PUNCT

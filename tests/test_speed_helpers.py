@@ -1,0 +1,70 @@
+"""Helpers that replace a straightforward computation agree with it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+
+import pytest
+
+from kg.extract import extract_text
+from kg.extract.places import SpanSet
+from kg.extract.segment import make_view
+from kg.read import read_bytes
+from kg.record import DocumentRecord, Place, Span
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_speed_span_set_overlaps_equals_any(seed: int) -> None:
+    rng = random.Random(seed)
+    spans = [(a, a + rng.randint(0, 6)) for a in (rng.randint(0, 40) for _ in range(seed))]
+    spans_set = SpanSet(spans)
+    for start in range(-2, 50):
+        for end in range(start, start + 8):
+            expected = any(s < end and start < e for s, e in spans)
+            assert spans_set.overlaps(start, end) == expected, (spans, start, end)
+
+
+TEXTS = [
+    "我省自2018年以来推行“五社联动”机制。\n河南省民政厅\n",
+    "2023年郑州市政府工作报告\n各位代表：\n我市推进“五社联动”，郑州、洛阳、鹤壁3市试点。",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_speed_record_to_dict_equals_asdict(text: str) -> None:
+    record = extract_text(read_bytes(text.encode(), path="x.txt"), doc_id="x")
+    assert repr(record.to_dict()) == repr(asdict(record))  # same values, tuples stay tuples
+    assert DocumentRecord.from_json(record.to_json()) == record
+
+
+def test_speed_record_to_dict_of_hand_made_parts() -> None:
+    record = DocumentRecord(
+        id="d",
+        path="d.txt",
+        sha256="0" * 64,
+        jurisdiction=Place("河南省", "province", code="410000"),
+        numbers=("豫民〔2023〕1号",),
+        warnings=(),
+    )
+    assert repr(record.to_dict()) == repr(asdict(record))
+    assert asdict(Span("五社联动", 1, 5)) == {"text": "五社联动", "start": 1, "end": 5}
+
+
+LONG = "社区人才队伍建设的关键在于培养一支高素质专业化的社区工作\n者队伍。"
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("标题\n" + LONG, True),
+        ("\n\n  标题\n" + LONG, True),
+        ("\n\n" + LONG, False),  # the first line with content is a title, never joined
+        ("\u3000 \n\t\n" + LONG, False),  # blank lines before it do not count
+        ("", False),
+    ],
+)
+def test_speed_view_joins_wrapped_lines_after_the_first(text: str, joined: bool) -> None:
+    view = make_view(text)
+    assert ("社区工作者队伍" in view.text) == joined
+    assert [text[i] for i in view.index] == list(view.text)
