@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from array import array
 from dataclasses import asdict
 
 import pytest
 
+from kg import read
 from kg.extract import extract_text
 from kg.extract.places import SpanSet
 from kg.extract.segment import make_view
@@ -68,3 +70,16 @@ def test_speed_view_joins_wrapped_lines_after_the_first(text: str, joined: bool)
     view = make_view(text)
     assert ("社区工作者队伍" in view.text) == joined
     assert [text[i] for i in view.index] == list(view.text)
+
+
+@pytest.mark.parametrize("typecode", ["q", "l"])
+def test_speed_index_range_equals_array_of_range(monkeypatch, typecode: str) -> None:
+    monkeypatch.setattr(read, "_COUNTING", {})
+    monkeypatch.setattr(read, "_COUNTING_MAX", 10_000)
+    for start, stop in [(0, 0), (0, 5), (3, 4100), (0, 9000), (5, 5), (1, 10_000), (7, 12_345)]:
+        made = read.index_range(start, stop, typecode=typecode)
+        assert made == array(typecode, range(start, stop))
+        assert made.typecode == typecode
+    made = read.index_range(0, 10)
+    made[0] = 99  # a copy: changing it leaves the cache alone
+    assert read.index_range(0, 10)[0] == 0

@@ -17,6 +17,8 @@ import re
 from array import array
 from dataclasses import dataclass
 
+from kg.read import index_range
+
 __all__ = [
     "View",
     "Sentence",
@@ -78,10 +80,8 @@ def make_view(text: str) -> View:
     for m in _NEWLINES.finditer(text):
         i, j = m.start(), m.end()
         line = text[line_start:i].strip()
-        following = text[j : text.find("\n", j) if "\n" in text[j : j + 200] else j + 200]
-        soft = (
+        soft = (  # the cheap tests first
             first_content < line_start  # the first line is a title
-            and not _NOT_CONTINUATION.match(following)
             and len(line) >= _MIN_WRAPPED_LINE
             and line[-1] not in _LINE_END_PUNCT
             and j < len(text)
@@ -89,17 +89,24 @@ def make_view(text: str) -> View:
             and m.group().count("\n") <= 2
             and text[j - 1] == "\n"
             and not _HEADING_START.match(line)
+            and not _NOT_CONTINUATION.match(_next_line(text, j))
         )
         if soft:
             pieces.append(text[kept:i])
-            index.extend(range(kept, i))
+            index.extend(index_range(kept, i, typecode="l"))
             kept = j
         line_start = j
     if not pieces:
-        return View(text=text, index=array("l", range(len(text))))
+        return View(text=text, index=index_range(0, len(text), typecode="l"))
     pieces.append(text[kept:])
-    index.extend(range(kept, len(text)))
+    index.extend(index_range(kept, len(text), typecode="l"))
     return View(text="".join(pieces), index=index)
+
+
+def _next_line(text: str, start: int) -> str:
+    """The line that starts at ``start``, or its first 200 characters."""
+    end = text.find("\n", start, start + 200)
+    return text[start : end if end >= 0 else start + 200]
 
 
 @dataclass(frozen=True, slots=True)
