@@ -63,12 +63,23 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
     span = _Spans(text, view)
     juris = facts.jurisdiction
 
+    # A document names a few places many times. Kept by entry object, not by code: _place
+    # compares entries by identity, and the jurisdiction's entry may come from another
+    # Vocabulary instance than ``vocab`` (the components' load_vocabulary(None) is cached
+    # apart from load_vocabulary()), which gives it ``city`` = its own name.
+    made: dict[int, Place] = {}
+
+    def place_of(entry: RegionEntry) -> Place:
+        if id(entry) not in made:
+            made[id(entry)] = _place(vocab, entry)
+        return made[id(entry)]
+
     places: dict[str, Place] = {}
     for mention in facts.regions:
         if mention.codes == (COMMUNITY_CODE,):
             place = _community(vocab, mention, juris)
         elif len(mention.codes) == 1:
-            place = _place(vocab, vocab.regions[mention.codes[0]])
+            place = place_of(vocab.regions[mention.codes[0]])
         else:
             continue  # ambiguous names stay unresolved rather than guessed
         places.setdefault(place.name, place)
@@ -107,9 +118,7 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
     adoptions = []
     for fact in facts.adoptions:
         entry = vocab.regions.get(fact.adopter_code)
-        adopter = (
-            _place(vocab, entry) if entry else Place(name=fact.adopter_name, level="community")
-        )
+        adopter = place_of(entry) if entry else Place(name=fact.adopter_name, level="community")
         adoptions.append(
             Adoption(
                 mechanism=fact.mechanism.label,
@@ -141,7 +150,7 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
         script=text.script,
         title=facts.title,
         genre=facts.genre,
-        jurisdiction=_place(vocab, juris) if juris else None,
+        jurisdiction=place_of(juris) if juris else None,
         issuer=issuer,
         dates=Dates(issued=facts.issued, published=facts.published),
         numbers=tuple(facts.numbers),

@@ -66,6 +66,8 @@ class MechanismFinder:
         self.vocab = vocab
         self._lexicon = Lexicon(vocab.mechanism_labels)
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
+        self._suffix_set = frozenset(self._suffixes)
+        self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
         self._programme_suffixes = sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
         verbs = sorted(vocab.cue("programme-verbs"), key=len, reverse=True)
         self._programme = re.compile(
@@ -155,7 +157,7 @@ class MechanismFinder:
             after = text[m.end() : m.end() + 40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
-            suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
+            suffix = self._suffix_of(tail)
             if not self._accept_quoted(name, suffix):
                 continue
             label = mechanism_label(name, keep_after=self._place_names)
@@ -184,6 +186,10 @@ class MechanismFinder:
                     )
                 )
         return out
+
+    def _suffix_of(self, tail: str) -> str | None:
+        """The longest mechanism suffix that ``tail`` starts with."""
+        return next((tail[:n] for n in self._suffix_lengths if tail[:n] in self._suffix_set), None)
 
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
