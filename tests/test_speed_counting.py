@@ -60,3 +60,19 @@ def test_speed_name_counts_equal_the_straightforward_sum(
         if e.level == level
     }
     assert context._name_counts(text, level) == {c: n for c, n in straightforward.items() if n}
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_speed_lexicon_by_last_char_finds_what_the_automaton_finds(text: str) -> None:
+    words = {w: len(w) for w in WORDS}
+    by_last_char, automaton = Lexicon(words, by_last_char=True), Lexicon(words)
+    assert by_last_char.all(text) == automaton.all(text)
+    assert by_last_char.longest(text) == [m for m in _leftmost_longest(automaton.all(text))]
+
+
+def _leftmost_longest(matches):
+    last_end = -1
+    for m in matches:
+        if m.start >= last_end:
+            yield m
+            last_end = m.end

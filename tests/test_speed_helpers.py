@@ -9,7 +9,7 @@ from dataclasses import asdict
 import pytest
 
 from kg import read
-from kg.extract import extract_text
+from kg.extract import extract_text, segment
 from kg.extract.places import SpanSet
 from kg.extract.segment import make_view
 from kg.read import read_bytes
@@ -83,3 +83,28 @@ def test_speed_index_range_equals_array_of_range(monkeypatch, typecode: str) -> 
     made = read.index_range(0, 10)
     made[0] = 99  # a copy: changing it leaves the cache alone
     assert read.index_range(0, 10)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "tail", ["", "机", "机制", "工作机制建设", "服务机制", "制度化", "品牌", "经验交流", "推进"]
+)
+def test_speed_mechanism_suffix_is_the_longest_that_starts_the_tail(nlp, tail: str) -> None:
+    finder = nlp.get_pipe("cgkg_mechanisms").finder
+    expected = next((s for s in finder._suffixes if tail.startswith(s)), None)
+    assert finder._suffix_of(tail) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "rank"),
+    [
+        ("第一章 总则", 0),
+        ("  二、主要任务", 1),
+        ("（三）完善机制", 2),
+        ("(十)加强保障。", 2),
+        ("4．推进试点", 3),
+        ("社区治理创新", 1),
+        ("我市推进社区治理，成效明显。", None),
+    ],
+)
+def test_speed_heading_ranks(line: str, rank: int | None) -> None:
+    assert segment._heading_rank(line) == rank

@@ -129,15 +129,18 @@ class Heading:
     rank: int
 
 
+_RANKED_HEADINGS = [
+    (re.compile(r"^\s*第[一二三四五六七八九十\d]+[章部分]"), 0),
+    (re.compile(r"^\s*[一二三四五六七八九十]+、"), 1),
+    (re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]"), 2),
+    (re.compile(r"^\s*\d+[.、．]"), 3),
+]
+
+
 def _heading_rank(line: str) -> int | None:
-    if re.match(r"^\s*第[一二三四五六七八九十\d]+[章部分]", line):
-        return 0
-    if re.match(r"^\s*[一二三四五六七八九十]+、", line):
-        return 1
-    if re.match(r"^\s*[（(][一二三四五六七八九十]+[）)]", line):
-        return 2
-    if re.match(r"^\s*\d+[.、．]", line):
-        return 3
+    for pattern, rank in _RANKED_HEADINGS:
+        if pattern.match(line):
+            return rank
     if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(
         ch in line for ch in _LINE_END_PUNCT + "，,"
     ):
