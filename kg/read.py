@@ -351,8 +351,23 @@ def _looks_traditional(text: str) -> bool:
     if len(converted) != len(sample):  # never seen; fall back to counting char by char
         changed = sum(1 for ch in _CJK_CHAR.findall(sample) if _char_to_simplified(ch) != ch)
     else:
-        changed = sum(map(str.__ne__, sample, converted))
-    return changed > TRADITIONAL_SHARE * len(_CJK_CHAR.findall(sample))
+        changed = _count_changed(sample, converted)
+    cjk = len(sample) - len(_CJK_RUN.sub("", sample))  # without a str per CJK char
+    return changed > TRADITIONAL_SHARE * cjk
+
+
+def _count_changed(before: str, after: str, *, block: int = 256) -> int:
+    """At how many positions two strings of the same length differ.
+
+    Blocks that are equal (nearly all of them when simplified text goes through t2s) are
+    compared whole; only the others char by char.
+    """
+    changed = 0
+    for i in range(0, len(before), block):
+        old, new = before[i : i + block], after[i : i + block]
+        if old != new:
+            changed += sum(map(str.__ne__, old, new))
+    return changed
 
 
 def _phrase_unit(run: str, converted: str, k: int) -> tuple[int, int]:

@@ -108,3 +108,19 @@ def test_speed_mechanism_suffix_is_the_longest_that_starts_the_tail(nlp, tail: s
 )
 def test_speed_heading_ranks(line: str, rank: int | None) -> None:
     assert segment._heading_rank(line) == rank
+
+
+@pytest.mark.parametrize("block", [1, 3, 256])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("", ""), ("社區治理", "社区治理"), ("abc" * 300, "abd" * 300), ("x" * 700, "x" * 699 + "y")],
+)
+def test_speed_count_changed_equals_counting_char_by_char(before, after, block) -> None:
+    expected = sum(map(str.__ne__, before, after))
+    assert read._count_changed(before, after, block=block) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "社區治理 and 𠀀𠀁 㐀", "（一）完善机制。\n2023年"])
+def test_speed_traditional_share_counts_cjk_chars(text: str) -> None:
+    # _looks_traditional counts CJK chars as the length that removing CJK runs takes away
+    assert len(text) - len(read._CJK_RUN.sub("", text)) == len(read._CJK_CHAR.findall(text))
