@@ -9,7 +9,7 @@ from dataclasses import asdict
 import pytest
 
 from kg import read
-from kg.extract import extract_text, segment
+from kg.extract import context, extract_text, segment
 from kg.extract.places import SpanSet
 from kg.extract.segment import make_view
 from kg.read import read_bytes
@@ -124,3 +124,9 @@ def test_speed_count_changed_equals_counting_char_by_char(before, after, block) 
 def test_speed_traditional_share_counts_cjk_chars(text: str) -> None:
     # _looks_traditional counts CJK chars as the length that removing CJK runs takes away
     assert len(text) - len(read._CJK_RUN.sub("", text)) == len(read._CJK_CHAR.findall(text))
+
+
+@pytest.mark.parametrize("words", [(), ("将",), ("已", "累计", "a.b"), ("", "试点")])
+@pytest.mark.parametrize("text", ["", "我市已累计建成", "将推进", "a.b", "axb"])
+def test_speed_any_word_equals_any_substring(words: tuple[str, ...], text: str) -> None:
+    assert context._any_word(words)(text) == any(w in text for w in words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.extract.lexicon import Lexicon
@@ -32,6 +33,14 @@ _SELF_LEVEL = {
     "盟": "city",
     "旗": "county",
 }
+
+
+def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test for ``any(w in text for w in words)``, made one regex search."""
+    if not words:
+        return lambda text: False
+    pattern = re.compile("|".join(map(re.escape, words)))
+    return lambda text: pattern.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +87,14 @@ class Context:
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = [tuple(w.split("=", 1)) for w in vocab.cue("genre-words")]
         self._status_words = {
-            "pilot": vocab.cue("pilot-words"),
-            "called-for": vocab.cue("called-for-words"),
-            "planned": vocab.cue("planned-words"),
-            "implemented": vocab.cue("implemented-words"),
+            "pilot": _any_word(vocab.cue("pilot-words")),
+            "called-for": _any_word(vocab.cue("called-for-words")),
+            "planned": _any_word(vocab.cue("planned-words")),
+            "implemented": _any_word(vocab.cue("implemented-words")),
         }
         self._headings = {
-            "planned": vocab.cue("planned-headings"),
-            "implemented": vocab.cue("implemented-headings"),
+            "planned": _any_word(vocab.cue("planned-headings")),
+            "implemented": _any_word(vocab.cue("implemented-headings")),
         }
         self._genre_default = dict(w.split("=", 1) for w in vocab.cue("genre-defaults"))
         self._since = [re.compile(p) for p in vocab.cue("since-patterns")]
@@ -340,7 +349,7 @@ class Context:
         for rank in sorted(enclosing, reverse=True):
             text = enclosing[rank].text
             for status in ("planned", "implemented"):
-                if any(w in text for w in self._headings[status]):
+                if self._headings[status](text):
                     return status
         return None
 
@@ -349,7 +358,7 @@ class Context:
         govern the whole sentence (将 / 力争 at its start, 已 / 累计 for what was done)."""
         for status in ("pilot", "called-for", "planned", "implemented"):
             where = clause if status == "pilot" and clause is not None else sentence
-            if any(w in where for w in self._status_words[status]):
+            if self._status_words[status](where):
                 return status
         return None
 
