@@ -24,24 +24,15 @@ from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 
-from kg.queries import bind, get_query
+from kg.queries import bound_text, get_query
 from kg.store import TRIG_FILE, GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH = ROOT / "benchmarks" / "out" / "graph-10k"
 QUERIES = ("adopters", "timeline")
 PARAMS = {"mechanism": "五社联动"}
-
-
-def to_rdflib(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def timed(
@@ -93,12 +84,12 @@ def rows_of_rdflib(result: rdflib.query.Result) -> list[tuple]:
     return [tuple(value(t) for t in row) for row in result]
 
 
-def oxigraph_rows(store: GraphStore, text: str, substitutions: dict) -> list[tuple]:
-    return list(store.select(text, substitutions=substitutions).rows)
+def oxigraph_rows(store: GraphStore, text: str) -> list[tuple]:
+    return list(store.select(text).rows)
 
 
-def rdflib_rows(dataset: rdflib.Dataset, text: str, init: dict) -> list[tuple]:
-    return rows_of_rdflib(dataset.query(text, initBindings=init))
+def rdflib_rows(dataset: rdflib.Dataset, text: str) -> list[tuple]:
+    return rows_of_rdflib(dataset.query(text))
 
 
 def show(title: str, value: object) -> None:
@@ -129,12 +120,10 @@ def main() -> None:
 
     results = {}
     for name in QUERIES:
-        named = get_query(name)
-        substitutions = bind(named, PARAMS)
-        init = {k: to_rdflib(v) for k, v in substitutions.items()}
-
-        with_oxigraph = partial(oxigraph_rows, store, named.text, substitutions)
-        with_rdflib = partial(rdflib_rows, dataset, named.text, init)
+        # the same text for both engines, its parameters bound in a VALUES block
+        text = bound_text(get_query(name), PARAMS, run=store.select)
+        with_oxigraph = partial(oxigraph_rows, store, text)
+        with_rdflib = partial(rdflib_rows, dataset, text)
         ox_times, ox_rows = [], []
         while len(ox_times) < args.runs and (sum(ox_times) < args.budget or not ox_times):
             started = time.perf_counter()

@@ -12,20 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kg.queries import bind, get_query
+from kg.queries import bound_text, get_query
 from kg.store import GraphStore, Table
 
 __all__ = ["Graph", "open_graph", "query", "run_query"]
 
 
 def run_query(name: str, *, store: GraphStore, **params: Any) -> Table:
-    """Run named query ``name`` on ``store`` with ``params`` bound by value.
+    """Run named query ``name`` on ``store`` with ``params`` bound by value (``VALUES``).
 
     Raises:
         QueryError: unknown query, missing or unknown parameter, or a failing query.
     """
     named = get_query(name)
-    return store.select(named.text, substitutions=bind(named, params))
+    return store.select(bound_text(named, params, run=store.select))
 
 
 class Graph:

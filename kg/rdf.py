@@ -250,6 +250,8 @@ def record_to_quads(record: DocumentRecord) -> list[ox.Quad]:
         for span in mechanism.mentions:
             add(node, _c("mention"), evidence(span, "Mention"))
 
+    dated = record.dates.issued or record.dates.published
+    document_year = int(dated[:4]) if dated and dated[:4].isdigit() else None
     for index, adoption in enumerate(record.adoptions):
         node = ox.NamedNode(f"{doc.value}/adoption/{index}")
         add(node, RDF_TYPE, _c("Adoption"))
@@ -258,6 +260,16 @@ def record_to_quads(record: DocumentRecord) -> list[ox.Quad]:
         add(node, _c("status"), status_iri(adoption.status))
         if adoption.since is not None:
             add(node, _c("since"), _int(adoption.since))
+        year = adoption.since if adoption.since is not None else document_year
+        if year is not None:
+            add(node, _c("year"), _int(year))
+        # the adopter's names, repeated here so that queries need no join per row
+        adopter = adoption.adopter
+        add(node, _c("adopterName"), _lit(adopter.name, "zh-Hans"))
+        add(node, _c("adopterLevel"), _lit(adopter.level))
+        province = adopter.province or (adopter.name if adopter.level == "province" else None)
+        if province:
+            add(node, _c("adopterProvince"), _lit(province, "zh-Hans"))
         add(node, _c("evidence"), evidence(adoption.evidence))
         add(node, _c("sourceDocument"), doc)
         add(node, DERIVED, doc)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import shutil
 import signal
 import subprocess
@@ -49,7 +48,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.queries import bind, get_query
+from kg.queries import bound_text, get_query, with_values
 from kg.store import STORE_DIR, GraphStore, Table, current_build, term_to_python
 
 __all__ = [
@@ -69,7 +68,6 @@ TIMEOUT = 120.0  # seconds a server may take to answer one request
 _ROLES = ("query", "update", "store")
 _NTRIPLES = "application/n-triples"
 _JSON_RESULTS = "application/sparql-results+json"
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -233,67 +231,9 @@ def run_remote_query(name: str, *, endpoint: str | Endpoint, **params: Any) -> T
         QueryError: unknown query or parameter, or the server fails (E507).
     """
     named = get_query(name)
-    return select_remote(endpoint, with_values(named.text, bind(named, params)))
-
-
-def with_values(text: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """``text`` with a ``VALUES`` block binding ``terms`` right after its outer ``WHERE {``.
-
-    Each value is written in its canonical N-Triples form (quotes, backslashes and line
-    breaks escaped), and the block is parsed back to check it binds exactly ``terms``.
-
-    Raises:
-        QueryError: the query has no group pattern, or a value does not survive the round trip.
-    """
-    if not terms:
-        return text
-    names = list(terms)
-    if len(names) == 1:
-        block = f"VALUES ?{names[0]} {{ {terms[names[0]]} }}"
-    else:
-        heads = " ".join(f"?{n}" for n in names)
-        block = f"VALUES ({heads}) {{ ({' '.join(str(terms[n]) for n in names)}) }}"
-    _check_values(block, terms)
-    at = _outer_brace(text) + 1
-    return f"{text[:at]}\n  {block}\n{text[at:]}"
-
-
-def _check_values(block: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> None:
-    try:
-        answer = ox.Store().query(f"SELECT * WHERE {{ {block} }}")
-        rows = [{n: solution[n] for n in terms} for solution in answer]  # type: ignore[union-attr]
-    except (SyntaxError, ValueError) as exc:
-        raise QueryError("E506", reason=f"parameters do not form a VALUES block ({exc})") from exc
-    if rows != [dict(terms)]:
-        raise QueryError("E506", reason="a parameter value does not survive SPARQL escaping")
-
-
-def _outer_brace(text: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE clause (outside strings, IRIs, comments)."""
-    i, depth = 0, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = len(text) if end < 0 else end
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            i += len(quote)
-            while i < len(text) and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        elif ch == "<" and (iri := _IRIREF.match(text, i)):
-            i = iri.end()
-            continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "{" and depth == 0:
-            return i
-        i += 1
-    raise QueryError("E506", reason="the query has no WHERE { … } block")
+    return select_remote(
+        endpoint, bound_text(named, params, run=lambda text: select_remote(endpoint, text))
+    )
 
 
 def select_remote(endpoint: str | Endpoint, sparql: str, *, timeout: float = TIMEOUT) -> Table:

@@ -37,6 +37,81 @@ def test_store_variant_label_finds_the_same_mechanism(seed_graph: Path) -> None:
     assert main and [r[1:] for r in main] == [r[1:] for r in variant]
 
 
+def test_store_english_name_finds_the_same_adopters(seed_graph: Path) -> None:
+    store = GraphStore.open(seed_graph)
+    chinese = run_query("adopters", store=store, mechanism="五社联动").rows
+    english = run_query("adopters", store=store, mechanism="Five-society linkage").rows
+    assert chinese and [r[1:] for r in chinese] == [r[1:] for r in english]
+
+
+def test_store_adopters_of_a_discovered_mechanism(seed_graph: Path) -> None:
+    """A mechanism found by a discovery rule is labelled only in its documents' graphs; the
+    name lookup finds it there, and adopters lists each of its adoptions."""
+    store = GraphStore.open(seed_graph)
+    discovered = store.select(
+        "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?name (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?m cgkg:discovered true ; "
+        "skos:prefLabel ?name . ?a cgkg:mechanism ?m } } GROUP BY ?name"
+    ).rows
+    assert discovered
+    for name, count in discovered:
+        rows = run_query("adopters", store=store, mechanism=name).to_dicts()
+        assert len(rows) == count and {r["mechanism"] for r in rows} == {name}
+
+
+def test_store_adopters_give_each_adoption_once(seed_graph: Path) -> None:
+    """A name matches labels in several languages (一有七中心 is written the same in both
+    scripts, so two of its forms match): each adoption must still give one row."""
+    store = GraphStore.open(seed_graph)
+    adopted = store.select(
+        "PREFIX cgkg: <https://w3id.org/cgkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?name (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a cgkg:mechanism ?m } "
+        "?m skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), 'zh-Hans')) } GROUP BY ?name"
+    ).rows
+    assert len(adopted) >= 5
+    for name, count in adopted:
+        rows = run_query("adopters", store=store, mechanism=name).rows
+        assert len(rows) == len(set(rows)) > 0, name
+        assert len({(r[1], r[4], r[6], r[9]) for r in rows}) <= count, name
+
+
+def test_store_adoptions_repeat_the_vocabulary_names_of_their_adopters(seed_graph: Path) -> None:
+    """cgkg:adopterName, adopterLevel, adopterProvince and year (written on each adoption so
+    that queries need no joins) agree with the region vocabulary and the document's date."""
+    store = GraphStore.open(seed_graph)
+    rows = store.select("""
+        PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?name ?label ?level ?notation ?province ?provinceLabel ?year ?since ?issued WHERE {
+          GRAPH ?doc {
+            ?a cgkg:adopter ?region ; cgkg:adopterName ?name ; cgkg:adopterLevel ?level .
+            OPTIONAL { ?a cgkg:adopterProvince ?province }
+            OPTIONAL { ?a cgkg:year ?year }
+            OPTIONAL { ?a cgkg:since ?since }
+            OPTIONAL { ?doc dcterms:issued ?issuedDate }
+            OPTIONAL { ?doc dcterms:available ?publishedDate }
+            OPTIONAL { ?region skos:prefLabel ?communityLabel }
+          }
+          OPTIONAL { ?region skos:prefLabel ?zh FILTER(LANGMATCHES(LANG(?zh), "zh-Hans")) }
+          OPTIONAL { ?region cgkg:level/skos:notation ?regionLevel }
+          OPTIONAL { ?region cgkg:province/skos:prefLabel ?p FILTER(LANGMATCHES(LANG(?p), "zh-Hans")) }
+          BIND(COALESCE(?issuedDate, ?publishedDate) AS ?issued)
+          BIND(COALESCE(?zh, ?communityLabel) AS ?label)
+          BIND(COALESCE(?regionLevel, "community") AS ?notation)
+          BIND(COALESCE(?p, IF(?regionLevel = "province", ?zh, ?none)) AS ?provinceLabel)
+        }""").to_dicts()
+    assert len(rows) > 50
+    for row in rows:
+        assert row["name"] == row["label"] and row["level"] == row["notation"], row
+        if row["level"] != "community":
+            assert row["province"] == row["provinceLabel"], row
+        expected = row["since"] or (int(str(row["issued"])[:4]) if row["issued"] else None)
+        assert row["year"] == expected, row
+
+
 @pytest.mark.parametrize(
     "hostile",
     ['五社联动" } ; DROP ALL ; #', "<http://x>", "?mechanism", '五社联动\\" ) } UNION { ?s ?p ?o'],

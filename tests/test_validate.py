@@ -21,17 +21,23 @@ PREFIXES = """
 GOOD_ADOPTION = """
 <urn:doc> { <urn:doc> a cgkg:Document ; dcterms:identifier "d" ; cgkg:sourceFile "d.txt" .
   <urn:a> a cgkg:Adoption ; cgkg:mechanism <urn:m> ; cgkg:adopter <urn:r> ; %(status)s
+      cgkg:adopterName "武义县"@zh-Hans ; cgkg:adopterLevel %(level)s ; cgkg:year 2023 ;
       cgkg:sourceDocument <urn:doc> ; cgkg:evidence <urn:ev> .
   <urn:ev> a cgkg:Evidence ; oa:exact "五社联动" ; oa:start %(start)s ; oa:end 10 . }
 """
 
 
 def _write_graph(
-    folder: Path, *, status: str = "cgkg:status cgkg:Implemented ;", start: str = "2"
+    folder: Path,
+    *,
+    status: str = "cgkg:status cgkg:Implemented ;",
+    start: str = "2",
+    level: str = '"county"',
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "graph.trig").write_text(
-        PREFIXES + GOOD_ADOPTION % {"status": status, "start": start}, encoding="utf-8"
+        PREFIXES + GOOD_ADOPTION % {"status": status, "start": start, "level": level},
+        encoding="utf-8",
     )
     return folder
 
@@ -72,6 +78,14 @@ def test_validate_reports_a_broken_adoption(
     violations = validate_graph(_write_graph(tmp_path, status=status, start=start))
     assert (focus, path) in {(v.focus, v.path) for v in violations}
     assert all(v.message and v.severity == "Violation" for v in violations)
+
+
+@pytest.mark.parametrize("level", ['"village"', '"county", "city"'])
+def test_validate_reports_a_wrong_adopter_level(tmp_path: Path, level: str) -> None:
+    violations = validate_graph(_write_graph(tmp_path, level=level))
+    assert ("urn:a", "https://w3id.org/cgkg/ontology#adopterLevel") in {
+        (v.focus, v.path) for v in violations
+    }
 
 
 def test_validate_reports_a_document_without_source_file() -> None:
