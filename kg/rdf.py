@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -57,6 +58,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _XSD = PREFIXES["xsd"]
 
 
+@functools.cache
 def _c(term: str) -> ox.NamedNode:
     return ox.NamedNode(str(CGKG[term]))
 
@@ -146,12 +148,16 @@ def _lit(value: str, lang: str | None = None) -> ox.Literal:
     return ox.Literal(value, language=lang) if lang else ox.Literal(value)
 
 
+_INTEGER = ox.NamedNode(_XSD + "integer")
+_DATE = ox.NamedNode(_XSD + "date")
+
+
 def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+    return ox.Literal(str(value), datatype=_INTEGER)
 
 
 def _date(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(_XSD + "date"))
+    return ox.Literal(value, datatype=_DATE)
 
 
 def record_to_quads(record: DocumentRecord) -> list[ox.Quad]:

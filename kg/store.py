@@ -70,22 +70,32 @@ class Table:
         return pd.DataFrame(list(self.rows), columns=list(self.columns))
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = ox.NamedNode(_XSD + "string")
+_CONVERTERS: dict[str, Any] = {
+    **dict.fromkeys(("integer", "int", "long", "gYear"), int),
+    **dict.fromkeys(("decimal", "double", "float"), float),
+    "boolean": lambda value: value == "true",
+}
+
+
 def term_to_python(term: Any) -> Any:
     """An RDF term as a plain value: IRIs as strings, typed literals as int/float/bool."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "int", "long", "gYear"):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt in ("decimal", "double", "float"):
-            return float(term.value)
-        if dt == "boolean":
-            return term.value == "true"
-        return term.value
+        if term.language:
+            return term.value
+        datatype = term.datatype
+        if datatype == _STRING:  # the common case, answered without parsing the IRI
+            return term.value
+        convert = _CONVERTERS.get(datatype.value.rsplit("#", 1)[-1])
+        if convert is None:
+            return term.value
+        try:
+            return convert(term.value)
+        except ValueError:
+            return term.value
     return term.value
 
 
@@ -245,7 +255,7 @@ class GraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("E506", reason="only SELECT queries return a table")
         columns = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(term_to_python(sol[c]) for c in columns) for sol in result)
+        rows = tuple(tuple(map(term_to_python, solution)) for solution in result)
         return Table(columns, rows)
 
     def raw(self, sparql: str) -> Any:
