@@ -64,8 +64,22 @@ def _covers(path: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The family name of an installed font that draws Chinese, or None."""
-    fonts = font_manager.fontManager.ttflist
+    """The family name of an installed font that draws Chinese, or None.
+
+    matplotlib lists the system's fonts once and caches the list across runs; a CJK font
+    installed since then is looked for among the system's font files and added.
+    """
+    found = _cjk_font_in(font_manager.fontManager.ttflist)
+    if found is None:
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known and "cjk" in Path(path).name.lower():
+                font_manager.fontManager.addfont(path)
+        found = _cjk_font_in(font_manager.fontManager.ttflist)
+    return found
+
+
+def _cjk_font_in(fonts: list) -> str | None:
     ranked = sorted(
         fonts,
         key=lambda f: (
