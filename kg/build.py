@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from kg.cache import CACHE_DIR, Manifest, RecordCache, build_fingerprint, ontolo
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import EXTRACTOR_VERSION, extract_text
 from kg.parallel import Extracted, extract_in_order
-from kg.rdf import document_iri
+from kg.rdf import document_iri, ontology_quads
 from kg.read import read_file
 from kg.record import DocumentRecord
 from kg.store import (
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 DOCUMENT_SUFFIXES = (".txt", ".htm", ".html")
-BULK_BYTES = 32 * 2**20  # TriG per bulk load: keeps memory flat as the corpus grows
+BULK_SLICE = 200_000  # quads per bulk load: keeps memory flat as the corpus grows
 DEFAULT_MAX_BYTES = 20_000_000
 
 
@@ -326,10 +327,10 @@ def build_graph(
                     yield item
 
             if previous is None:
-                # the documents' TriG, as written to graph.trig, parsed and loaded by the
-                # store's own bulk loader (no Python object per quad), in slices: the loader
-                # holds what it is given in memory until it writes
-                _bulk_load(store, ontology_fragment()[0], documents())
+                # in slices: the bulk loader holds what it is given in memory until it writes
+                quads = _quads_of(documents(), with_ontology=True)
+                while chunk := list(itertools.islice(quads, BULK_SLICE)):
+                    store.bulk_extend(chunk)
                 # compact the bulk-loaded files: each lookup then reads fewer of them, which
                 # halves the latency of queries that seek once per row (benchmarks/queries.py)
                 store.optimize()
@@ -372,18 +373,12 @@ def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
     return manifest
 
 
-def _bulk_load(store: ox.Store, ontology: bytes, items: Iterable[Extracted]) -> None:
-    """Load the ontology and the documents' TriG fragments, BULK_BYTES at a time."""
-    pending, size = [ontology], len(ontology)
+def _quads_of(items: Iterable[Extracted], *, with_ontology: bool) -> Iterator[ox.Quad]:
+    if with_ontology:
+        yield from ontology_quads()
     for item in items:
         assert item.document is not None
-        pending.append(item.document.fragment)
-        size += len(item.document.fragment)
-        if size >= BULK_BYTES:
-            store.bulk_load(b"".join(pending), format=ox.RdfFormat.TRIG)
-            pending, size = [], 0
-    if pending:
-        store.bulk_load(b"".join(pending), format=ox.RdfFormat.TRIG)
+        yield from item.quads if item.quads is not None else item.document.to_quads()
 
 
 def _update_store(
