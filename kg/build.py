@@ -12,13 +12,12 @@ Exit codes of a build: 0 all documents built, 1 some failed (graph still written
 from __future__ import annotations
 
 import functools
-import hashlib
-import itertools
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from kg.cache import CACHE_DIR, Manifest, RecordCache, build_fingerprint, ontolo
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import EXTRACTOR_VERSION, extract_text
 from kg.parallel import Extracted, extract_in_order
-from kg.rdf import document_iri, ontology_quads
+from kg.rdf import document_iri
 from kg.read import read_file
 from kg.record import DocumentRecord
 from kg.store import (
@@ -52,7 +51,7 @@ __all__ = [
 ]
 
 DOCUMENT_SUFFIXES = (".txt", ".htm", ".html")
-BULK_SLICE = 200_000  # quads per bulk load: keeps memory flat as the corpus grows
+LOAD_SLICE = 8 << 20  # bytes of TriG per bulk load: keeps memory flat as the corpus grows
 DEFAULT_MAX_BYTES = 20_000_000
 
 
@@ -175,7 +174,7 @@ def _extract_one(
         text = read_file(path, max_bytes=max_bytes)
         if not text.text.strip():
             raise ReadError("E106", path=path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = text.sha256
         outcome.sha256 = digest
         outcome.chars = len(text.text)
         record = extract_text(text, doc_id=document_id(path), sha256=digest, nlp=nlp)  # type: ignore[arg-type]
@@ -327,10 +326,11 @@ def build_graph(
                     yield item
 
             if previous is None:
-                # in slices: the bulk loader holds what it is given in memory until it writes
-                quads = _quads_of(documents(), with_ontology=True)
-                while chunk := list(itertools.islice(quads, BULK_SLICE)):
-                    store.bulk_extend(chunk)
+                with _Loader(store) as loader:
+                    loader.add(ontology_fragment()[0])
+                    for item in documents():
+                        assert item.document is not None
+                        loader.add(item.document.fragment)
                 # compact the bulk-loaded files: each lookup then reads fewer of them, which
                 # halves the latency of queries that seek once per row (benchmarks/queries.py)
                 store.optimize()
@@ -373,12 +373,50 @@ def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
     return manifest
 
 
-def _quads_of(items: Iterable[Extracted], *, with_ontology: bool) -> Iterator[ox.Quad]:
-    if with_ontology:
-        yield from ontology_quads()
-    for item in items:
-        assert item.document is not None
-        yield from item.quads if item.quads is not None else item.document.to_quads()
+class _Loader:
+    """Loads TriG into a new store on a background thread while documents keep coming.
+
+    The fragments are gathered into slices of about ``LOAD_SLICE`` bytes; each slice goes
+    to the store's bulk loader, which parses and indexes it in native code without holding
+    the interpreter lock, so loading overlaps the extraction of the next documents (in this
+    process or in the workers whose results this process receives). One slice loads at a
+    time: a full slice waits for the previous one, which bounds the memory held.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.pieces: list[bytes] = []
+        self.size = 0
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="cgkg-load")
+        self.loading: Future[None] | None = None
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def add(self, fragment: bytes) -> None:
+        self.pieces.append(fragment)
+        self.size += len(fragment)
+        if self.size >= LOAD_SLICE:
+            self._send()
+
+    def _send(self) -> None:
+        data = b"".join(self.pieces)
+        self.pieces, self.size = [], 0
+        self._wait()
+        self.loading = self.pool.submit(self.store.bulk_load, data, format=ox.RdfFormat.TRIG)
+
+    def _wait(self) -> None:
+        if self.loading is not None:
+            loading, self.loading = self.loading, None
+            loading.result()  # a failed load raises here, in the builder's thread
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        try:
+            if kind is None and self.pieces:
+                self._send()
+            self._wait()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def _update_store(

@@ -49,7 +49,7 @@ __all__ = [
 CACHE_DIR = "cache"
 MANIFEST_FILE = "manifest.json"
 _KG = Path(__file__).resolve().parent
-_CACHE_FORMAT = b"cgkg.cache.v2\0"
+_CACHE_FORMAT = b"cgkg.cache.v3\0"
 _CODE = ("read.py", "record.py", "rdf.py", "vocab.py", "build.py")
 
 
@@ -151,19 +151,23 @@ class CachedDocument:
 
 
 class RecordCache:
-    """Records and TriG fragments on disk, one pair of files per key (``cache/ab/abcd….json``)."""
+    """Records and TriG fragments on disk, one file per key (``cache/ab/abcd….entry``)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._made: set[Path] = set()  # folders known to exist
 
-    def _path(self, key: str, suffix: str) -> Path:
-        return self.folder / key[:2] / f"{key}{suffix}"
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.entry"
 
     def get(self, key: str) -> CachedDocument | None:
         """The document cached under ``key``, or None (also when an entry is damaged)."""
         try:
-            meta = json.loads(self._path(key, ".json").read_text(encoding="utf-8"))
-            fragment = self._path(key, ".trig").read_bytes()
+            data = self._path(key).read_bytes()
+            head, _, fragment = data.partition(b"\n")
+            meta = json.loads(head)
+            if len(fragment) != int(meta["fragment"]):
+                return None  # cut short
             return CachedDocument(
                 meta["id"],
                 meta["sha256"],
@@ -178,7 +182,11 @@ class RecordCache:
             return None
 
     def put(self, key: str, document: CachedDocument) -> None:
-        """Store ``document`` under ``key``; written to a temporary name, then renamed."""
+        """Store ``document`` under ``key``; written to a temporary name, then renamed.
+
+        One file per entry: a JSON line (the record and what the outcome needs), then the
+        TriG fragment.
+        """
         meta = {
             "id": document.id,
             "sha256": document.sha256,
@@ -186,17 +194,17 @@ class RecordCache:
             "quads": document.quads,
             "adoptions": document.adoptions,
             "warnings": document.warnings,
+            "fragment": len(document.fragment),
             "record": document.record_json,
         }
-        for suffix, data in (
-            (".trig", document.fragment),
-            (".json", json.dumps(meta, ensure_ascii=False).encode()),
-        ):
-            target = self._path(key, suffix)
+        target = self._path(key)
+        if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            self._made.add(target.parent)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        head = json.dumps(meta, ensure_ascii=False).encode()
+        tmp.write_bytes(head + b"\n" + document.fragment)
+        os.replace(tmp, target)
 
     def prune(self, keep: set[str]) -> int:
         """Remove the entries whose key is not in ``keep``; returns how many were removed."""
@@ -207,7 +215,7 @@ class RecordCache:
             key = entry.name.split(".", 1)[0]
             if entry.name.startswith(".") or key not in keep:
                 entry.unlink(missing_ok=True)
-                removed += entry.suffix == ".json"
+                removed += entry.suffix == ".entry"
         return removed
 
 

@@ -15,6 +15,7 @@ HTML, drop pinyin artefacts, traditional -> simplified (OpenCC), unify punctuati
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import os
 import re
@@ -502,6 +503,7 @@ class Text:
     format: str
     script: str
     warnings: tuple[str, ...] = ()
+    sha256: str | None = None  # of the bytes it was read from
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the span ``text[start:end]`` to a span of ``original``.
@@ -547,7 +549,8 @@ def read_bytes(data: bytes, *, path: str | None = None, html: bool | None = None
     if html is None and path is not None and path.lower().endswith((".htm", ".html")):
         html = True
     parts = normalise(original, html=html)
-    return Text(path, original, *parts[:3], encoding, parts.format, parts.script, warnings)
+    digest = hashlib.sha256(data).hexdigest()
+    return Text(path, original, *parts[:3], encoding, parts.format, parts.script, warnings, digest)
 
 
 def read_file(

@@ -117,3 +117,18 @@ def test_build_full_extracts_every_document_again(corpus: Path, tmp_path: Path) 
     again = build_graph([corpus], graph, incremental=False)
     assert not again.incremental and not any(d.cached for d in again.documents)
     assert len(report(graph)["extracted"]) == 6
+
+
+def test_build_incremental_damaged_cache_entry_is_extracted_again(
+    corpus: Path, tmp_path: Path
+) -> None:
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph, incremental=False)
+    entries = sorted((graph / "cache").glob("*/*.entry"))
+    assert len(entries) == 6
+    entries[0].write_bytes(entries[0].read_bytes()[:-40])  # a write cut short
+    entries[1].write_bytes(b"\x00garbage")
+    (graph / "current" / MANIFEST_FILE).unlink()  # no store to update: loaded afresh
+    rebuilt = build_graph([corpus], graph)
+    assert sum(not d.cached for d in rebuilt.documents) == 2
+    assert_same_as_full_build(graph, corpus, tmp_path)
