@@ -55,6 +55,18 @@ def test_extract_county_document_resolves_city_and_province(nlp) -> None:
     assert ("武义县", "全岗通", "implemented", None) in adoptions(record)
 
 
+def test_extract_city_document_is_in_its_province_and_in_no_city(nlp) -> None:
+    record = extract(
+        "关于社区治理的通知\n2023年以来，我市推行“五社联动”机制。\n郑州市民政局\n2023年5月26日\n",
+        nlp=nlp,
+    )
+    place = record.jurisdiction
+    assert (place.name, place.level, place.city, place.province) == (
+        "郑州市", "city", None, "河南省"
+    )  # fmt: skip
+    assert record.adoptions[0].adopter == place
+
+
 @pytest.mark.parametrize(
     ("sentence", "status"),
     [

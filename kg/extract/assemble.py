@@ -37,7 +37,7 @@ def _place(vocab: Vocabulary, entry: RegionEntry) -> Place:
         name=entry.name,
         level=entry.level,
         province=province.name if province else None,
-        city=city.name if city and city is not entry else None,
+        city=city.name if city and city.code != entry.code else None,  # a city is in none
         code=entry.code,
     )
 
@@ -57,22 +57,20 @@ def _community(vocab: Vocabulary, mention: RegionMention, juris: RegionEntry | N
 
 def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> DocumentRecord:
     """The record of one processed document."""
-    vocab = load_vocabulary()
     data = cgkg_data(doc)
+    # the vocabulary the components read (a pipeline may be configured with another ontology)
+    finder = data.get("region_finder")
+    vocab = finder.vocab if finder is not None else load_vocabulary()
     facts: DocumentFacts = data["facts"]
     span = _Spans(text, view)
     juris = facts.jurisdiction
 
-    # A document names a few places many times. Kept by entry object, not by code: _place
-    # compares entries by identity, and the jurisdiction's entry may come from another
-    # Vocabulary instance than ``vocab`` (the components' load_vocabulary(None) is cached
-    # apart from load_vocabulary()), which gives it ``city`` = its own name.
-    made: dict[int, Place] = {}
+    made: dict[str, Place] = {}  # a document names a few places many times
 
     def place_of(entry: RegionEntry) -> Place:
-        if id(entry) not in made:
-            made[id(entry)] = _place(vocab, entry)
-        return made[id(entry)]
+        if entry.code not in made:
+            made[entry.code] = _place(vocab, entry)
+        return made[entry.code]
 
     places: dict[str, Place] = {}
     for mention in facts.regions:
