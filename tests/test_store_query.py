@@ -22,12 +22,17 @@ def test_store_adopters_of_wushe_liandong_lists_the_three_provinces(seed_graph: 
     assert {r["status"] for r in hunan} == {"planned"}
 
 
-def test_store_adopters_carry_evidence_and_offsets(seed_graph: Path) -> None:
-    rows = Graph(seed_graph).table("adopters", mechanism="一有七中心").to_dicts()
+def test_store_adopters_carry_the_evidence_sentence_and_its_document(seed_graph: Path) -> None:
+    graph = Graph(seed_graph)
+    rows = graph.table("adopters", mechanism="一有七中心").to_dicts()
     henan = [r for r in rows if r["jurisdiction"] == "河南省"]
     assert henan and henan[0]["since"] == 2018 and henan[0]["status"] == "implemented"
     assert "一有七中心" in henan[0]["evidence"]
-    assert henan[0]["end"] > henan[0]["start"] >= 0
+    # its file and offsets come from `evidence`, for the same sentence
+    located = graph.table("evidence", mechanism="一有七中心", jurisdiction="河南省").to_dicts()
+    same = [r for r in located if r["evidence"] == henan[0]["evidence"]]
+    assert same and same[0]["document"] == henan[0]["document"]
+    assert same[0]["end"] > same[0]["start"] >= 0
 
 
 def test_store_variant_label_finds_the_same_mechanism(seed_graph: Path) -> None:
@@ -72,9 +77,10 @@ def test_store_adopters_give_each_adoption_once(seed_graph: Path) -> None:
     ).rows
     assert len(adopted) >= 5
     for name, count in adopted:
-        rows = run_query("adopters", store=store, mechanism=name).rows
-        assert len(rows) == len(set(rows)) > 0, name
-        assert len({(r[1], r[4], r[6], r[9]) for r in rows}) <= count, name
+        table = run_query("adopters", store=store, mechanism=name)
+        assert len(table.rows) == len(set(table.rows)) > 0, name
+        keys = ("jurisdiction", "status", "document", "evidence")
+        assert len({tuple(r[k] for k in keys) for r in table.to_dicts()}) <= count, name
 
 
 def test_store_adoptions_repeat_the_vocabulary_names_of_their_adopters(seed_graph: Path) -> None:
