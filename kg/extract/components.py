@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from kg.extract.context import Context
 from kg.extract.mechanisms import MechanismFinder
 from kg.extract.places import AgencyFinder, RegionFinder
-from kg.extract.policies import find_dates, find_numbers, find_titles
+from kg.extract.policies import date_pattern, find_dates, find_numbers, find_titles
 from kg.extract.resolve import resolve_document
 from kg.extract.segment import find_headings, split_sentences
 from kg.vocab import Vocabulary, load_vocabulary
@@ -121,19 +121,23 @@ class PolicyRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.number_pattern = vocab.cue("document-number")[0]
         self.number_stops = vocab.cue("number-prefix-stops")
+        self.number_breaks = vocab.cue("not-abbreviation-characters")
 
     def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
         data["titles"] = find_titles(text, self.number_pattern)
-        data["numbers"] = find_numbers(text, self.number_pattern, self.number_stops)
+        data["numbers"] = find_numbers(
+            text, self.number_pattern, self.number_stops, self.number_breaks
+        )
         _spans(doc, "cgkg_policies", data["titles"], "POLICY")
 
 
 class DateRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
-        self.proposal = re.compile(r"第\s*([0-9]{1,12})\s*号(?:提案|建议)")
+        self.proposal = re.compile(vocab.cue("proposal-number")[0])
+        self.date = date_pattern(vocab.cue("date-units"))
 
     def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
-        data["dates"] = find_dates(text)
+        data["dates"] = find_dates(text, self.date)
         data["sentences"] = split_sentences(text)
         data["headings"] = find_headings(text)
         proposal = self.proposal.search(text[:2000])

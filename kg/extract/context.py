@@ -24,15 +24,6 @@ __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
 
 NATIONAL_CODE = "cn"
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
-_SELF_LEVEL = {
-    "省": "province",
-    "市": "city",
-    "县": "county",
-    "区": "county",
-    "州": "city",
-    "盟": "city",
-    "旗": "county",
-}
 
 
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -102,6 +93,16 @@ class Context:
         self._self_refs = vocab.cue("self-references")
         self._government = [tuple(w.split("=", 1)) for w in vocab.cue("government-organ")]
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
+        self._self_level_words = dict(w.split("=", 1) for w in vocab.cue("level-words"))
+        self._own_prefixes = frozenset(vocab.cue("own-prefixes"))
+        self._whole_prefixes = frozenset(vocab.cue("whole-prefixes"))
+        date_words = "".join(w.split("=", 1)[1] for w in vocab.cue("date-units"))
+        date_words += "".join(vocab.cue("source-label"))
+        # a line of only a date and its source label (2023-09-15 来源：…) is no title
+        self._date_line = re.compile(
+            r"[\d\s:：\-./" + "".join(re.escape(ch) for ch in date_words) + "]+"
+        )
+        self._list_joiners = frozenset("、,，") | frozenset(vocab.cue("list-conjunctions"))
 
     # ------------------------------------------------------------------ layout
     def is_furniture(self, line: str) -> bool:
@@ -119,7 +120,7 @@ class Context:
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
         for _, _, line in lines[:8]:
-            if "|" in line or len(line) < 6 or re.fullmatch(r"[\d\s:：\-./年月日来源]+", line):
+            if "|" in line or len(line) < 6 or self._date_line.fullmatch(line):
                 continue
             return line
         return None
@@ -218,10 +219,14 @@ class Context:
     def _self_level(self, text: str) -> str | None:
         levels: Counter[str] = Counter()
         for word in self._self_refs:
-            if len(word) == 2 and word[0] in "我全本" and word[1] in _SELF_LEVEL:
+            if (
+                len(word) == 2
+                and (word[0] in self._own_prefixes or word[0] in self._whole_prefixes)
+                and word[1] in self._self_level_words
+            ):
                 # 我市 / 本市 speak for the author; 全省 often only compares (全省第一)
-                weight = 1 if word[0] == "全" else 5
-                levels[_SELF_LEVEL[word[1]]] += weight * text.count(word)
+                weight = 1 if word[0] in self._whole_prefixes else 5
+                levels[self._self_level_words[word[1]]] += weight * text.count(word)
         if not levels or levels.most_common(1)[0][1] == 0:
             return None
         return levels.most_common(1)[0][0]
@@ -412,7 +417,7 @@ class Context:
             group = [before[-1]]
             for r in reversed(before[:-1]):
                 gap = text[r.end : group[0].start]
-                if len(gap) <= 1 and all(ch in "、和及与,，" for ch in gap):
+                if len(gap) <= 1 and all(ch in self._list_joiners for ch in gap):
                     group.insert(0, r)
                 else:
                     break

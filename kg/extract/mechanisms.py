@@ -23,11 +23,16 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.segment import is_cjk
 from kg.vocab import Vocabulary
 
-__all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
+__all__ = [
+    "MechanismMention",
+    "MechanismFinder",
+    "mechanism_label",
+    "label_suffix_pattern",
+    "slugify",
+]
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
-_LABEL_SUFFIX = re.compile(r"(?:工作机制|服务机制|机制|模式)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +45,26 @@ class MechanismMention:
     discovered: bool
 
 
-def mechanism_label(name: str, *, keep_after: frozenset[str] = frozenset()) -> str:
-    """A mechanism's label: no quotes, no trailing 机制 / 模式 (gold rules).
+def label_suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """The regex of a trailing label suffix (cue:label-suffixes), tried in the given order."""
+    return re.compile("(?:" + "|".join(map(re.escape, suffixes)) + ")$")
+
+
+def mechanism_label(
+    name: str, *, suffix: re.Pattern[str], keep_after: frozenset[str] = frozenset()
+) -> str:
+    """A mechanism's label: no quotes, no trailing ``suffix`` such as 机制 / 模式 (gold rules).
 
     The suffix stays when what is left is a place name in ``keep_after`` (秭归模式).
+
+    >>> suffix = label_suffix_pattern(("工作机制", "机制", "模式"))
+    >>> mechanism_label("“全岗通工作机制”", suffix=suffix)
+    '全岗通'
+    >>> mechanism_label("秭归模式", suffix=suffix, keep_after=frozenset({"秭归"}))
+    '秭归模式'
     """
     name = name.strip("“”\"' ")
-    stripped = _LABEL_SUFFIX.sub("", name)
+    stripped = suffix.sub("", name)
     return stripped if len(stripped) >= 2 and stripped not in keep_after else name
 
 
@@ -70,18 +88,24 @@ class MechanismFinder:
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
         self._programme_suffixes = sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
         verbs = sorted(vocab.cue("programme-verbs"), key=len, reverse=True)
+        name_end = "".join(re.escape(w) for w in vocab.cue("programme-end-conjunctions"))
         self._programme = re.compile(
             "(?:"
             + "|".join(map(re.escape, verbs))
             + r")([\u4e00-\u9fff+“”]{4,26}?(?:"
             + "|".join(map(re.escape, self._programme_suffixes))
-            + r"))(?=[、，。；,;\s和及]|$)"
+            + r"))(?=[、，。；,;\s"
+            + name_end
+            + r"]|$)"
         )
         self._list_item = re.compile(
             r"、([\u4e00-\u9fff+“”]{4,26}?(?:"
             + "|".join(map(re.escape, self._programme_suffixes))
-            + r"))(?=[、，。；,;\s和及]|$)"
+            + r"))(?=[、，。；,;\s"
+            + name_end
+            + r"]|$)"
         )
+        self._label_suffix = label_suffix_pattern(vocab.cue("label-suffixes"))
         self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
         self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
@@ -94,12 +118,8 @@ class MechanismFinder:
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
-        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + (
-            "机制",
-            "模式",
-            "工作法",
-            "制度",
-        )
+        self._named_methods = tuple(vocab.cue("named-method-endings"))
+        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + self._named_methods
 
     def find(self, text: str) -> list[MechanismMention]:
         """All mechanism mentions in text order.
@@ -121,7 +141,7 @@ class MechanismFinder:
             ):
                 continue
             label = entry.label
-            written = mechanism_label(m.key)
+            written = mechanism_label(m.key, suffix=self._label_suffix)
             extra = written[: -len(label)] if written.endswith(label) else ""
             if extra and extra not in self._qualifiers:
                 label = written  # the text's more specific wording (城市社区15分钟生活圈)
@@ -142,7 +162,7 @@ class MechanismFinder:
         return any(tail.startswith(s) for s in self._suffixes)
 
     def _known(self, name: str) -> str | None:
-        for candidate in (name, mechanism_label(name)):
+        for candidate in (name, mechanism_label(name, suffix=self._label_suffix)):
             slug = self.vocab.mechanism_labels.get(candidate)
             if slug:
                 return slug
@@ -160,7 +180,7 @@ class MechanismFinder:
             suffix = self._suffix_of(tail)
             if not self._accept_quoted(name, suffix):
                 continue
-            label = mechanism_label(name, keep_after=self._place_names)
+            label = mechanism_label(name, suffix=self._label_suffix, keep_after=self._place_names)
             slug = self._known(name)
             entry = self.vocab.mechanisms.get(slug) if slug else None
             out.append(
@@ -204,7 +224,7 @@ class MechanismFinder:
         if self._known(name):
             return True
         governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
-        if suffix in self._method_suffixes or name.endswith(self._named_suffixes[-4:]):
+        if suffix in self._method_suffixes or name.endswith(self._named_methods):
             return True
         if suffix is not None or name.endswith(self._named_suffixes):
             return governance or self._is_slogan(name)

@@ -31,7 +31,6 @@ __all__ = [
 ]
 
 COMMUNITY_CODE = "community"
-_COMMUNITY = re.compile("社区")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +98,9 @@ class RegionFinder:
         self._community_bad = tuple(vocab.cue("community-bad-starts"))
         self._community_bad_chars = set(vocab.cue("community-bad-characters"))
         self._community_followers = set(vocab.cue("community-generic-followers"))
+        self._community = re.compile("|".join(map(re.escape, vocab.cue("community-word"))))
+        #: characters after a county short name glued into running text that keep it a name
+        self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
 
     def find(self, text: str) -> list[RegionMention]:
         """Full names and province short names, leftmost-longest."""
@@ -122,8 +124,8 @@ class RegionFinder:
         the modifier of a following noun (社区工作, 社区建设).
         """
         out: list[RegionMention] = []
-        for m in _COMMUNITY.finditer(text):
-            end = m.end() - 2
+        for m in self._community.finditer(text):
+            end = m.start()
             if text[m.end() : m.end() + 1] in self._community_followers:
                 continue
             for length in (4, 3, 2):
@@ -189,7 +191,7 @@ def find_local_regions(
             and is_cjk(prev)
             and nxt
             and is_cjk(nxt)
-            and nxt not in "市县区、等和与及"
+            and nxt not in finder.short_name_followers
         ):
             continue
         out.append(RegionMention(m.start, m.end, m.key, m.value, "short"))
@@ -210,12 +212,14 @@ class AgencyFinder:
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
+        own = frozenset(vocab.cue("own-prefixes"))
         self._self_refs = sorted(
-            (w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in "我本"),
+            (w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in own),
             key=len,
             reverse=True,
         )
         self._generic = Lexicon({w: True for w in vocab.generic_agencies})
+        self._local_levels = frozenset(vocab.cue("local-level-characters"))
 
     def organ(self, slug: str) -> OrganEntry:
         return self.vocab.organs[slug]
@@ -228,10 +232,7 @@ class AgencyFinder:
         for m in self._lexicon.longest(text):
             if any(s <= m.start and m.end <= e for s, e in generic_spans):
                 continue
-            if (
-                text[m.end : m.end + 1] in ("门", "级")
-                or text[m.end : m.end + 1] in self._generic_suffixes
-            ):
+            if text[m.end : m.end + 1] in self._generic_suffixes:
                 continue  # 民政部门, 县级: classes, not bodies
             if text[m.end : m.end + 2].startswith(self._not_followers):
                 continue  # 湖南省人民政府网: a website, not the body
@@ -241,7 +242,7 @@ class AgencyFinder:
             if mention is not None:
                 out.append(mention)
             elif national and not (
-                m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in "省市县区"
+                m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in self._local_levels
             ):
                 out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
         return out

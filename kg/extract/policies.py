@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+
+from kg.vocab import load_vocabulary
 
 __all__ = [
     "Title",
@@ -21,18 +24,10 @@ __all__ = [
     "find_dates",
     "find_numbers",
     "normalise_number",
-    "BACK_REFERENCE_WORDS",
+    "date_pattern",
 ]
 
-# A 《》 title that is only one of these words repeats an earlier, longer title.
-BACK_REFERENCE_WORDS = (
-    "规划", "意见", "方案", "通知", "办法", "条例", "纲要", "决定", "细则", "规定",
-    "指引", "标准", "实施意见", "实施方案", "指导意见", "行动计划", "计划", "答复", "提案",
-)  # fmt: skip
 _OPEN, _CLOSE = "《", "》"
-_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?![\d.]))"
-)
 _BRACKETS = {
     "[": "〔",
     "]": "〕",
@@ -45,6 +40,30 @@ _BRACKETS = {
     "［": "〔",
     "］": "〕",
 }
+
+
+def date_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
+    """The regex of a full date, given cue:date-units (``year=年``, ``month=月``, ``day=日``).
+
+    Groups: year, then month and day written with the unit words, or with - . / between.
+    """
+    word = {unit: re.escape(w) for unit, w in (u.split("=", 1) for u in units)}
+    return re.compile(
+        r"(?<!\d)((?:19|20)\d{2})\s*(?:"
+        + word["year"]
+        + r"\s*(\d{1,2})\s*"
+        + word["month"]
+        + r"\s*(\d{1,2})\s*"
+        + word["day"]
+        + r"|[-./](\d{1,2})[-./](\d{1,2})(?![\d.]))"
+    )
+
+
+@functools.cache
+def _default_cues() -> tuple[re.Pattern[str], str]:
+    """The date regex and 文号 regex of the default ontology, for calls without them."""
+    vocab = load_vocabulary()
+    return date_pattern(vocab.cue("date-units")), vocab.cue("document-number")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +99,15 @@ def normalise_number(raw: str) -> str:
     return out
 
 
-def find_numbers(text: str, pattern: str, stops: tuple[str, ...] = ()) -> list[NumberMention]:
+def find_numbers(
+    text: str, pattern: str, stops: tuple[str, ...] = (), breaks: tuple[str, ...] = ()
+) -> list[NumberMention]:
     """Every 文号 in ``text``.
 
     ``pattern`` (cue:document-number) may take a few characters too many before the issuer
     abbreviation; the number starts after the last word of ``stops`` (cue:number-prefix-stops:
-    落实, 根据 …) or character that cannot belong to an abbreviation.
+    落实, 根据 …) or character of ``breaks`` (cue:not-abbreviation-characters: 的, 和 …),
+    which cannot belong to an abbreviation.
 
     >>> [n.number for n in find_numbers("深入落实国发〔2022〕2号文件", "[\\u4e00-\\u9fff]{1,10}〔\\d{4}〕\\d+号", ("落实",))]
     ['国发〔2022〕2号']
@@ -95,7 +117,7 @@ def find_numbers(text: str, pattern: str, stops: tuple[str, ...] = ()) -> list[N
         raw = m.group(0)
         bracket = min(i for i in (raw.find(b) for b in "〔[(（【［") if i >= 0)
         prefix = raw[:bracket]
-        cut = max(prefix.rfind(ch) for ch in "的在和与及为按据照见知案")
+        cut = max((prefix.rfind(ch) for ch in breaks), default=-1)
         cut = max([cut] + [prefix.rfind(w) + len(w) - 1 for w in stops if w in prefix])
         start = m.start() + (cut + 1 if cut >= 0 else 0)
         out.append(NumberMention(start, m.end(), normalise_number(text[start : m.end()])))
@@ -103,11 +125,11 @@ def find_numbers(text: str, pattern: str, stops: tuple[str, ...] = ()) -> list[N
 
 
 def find_titles(text: str, number_pattern: str | None = None) -> list[Title]:
-    """Every 《…》 title, nested 〈〉 kept and line breaks joined, with a 文号 right after it."""
-    pattern = (
-        number_pattern
-        or r"[\u4e00-\u9fff]{1,10}[〔\[(（【［]\s*(?:19|20)\d{2}\s*[〕\])）】］]\s*\d{1,4}\s*号"
-    )
+    """Every 《…》 title, nested 〈〉 kept and line breaks joined, with a 文号 right after it.
+
+    ``number_pattern`` is cue:document-number (that of the default ontology when omitted).
+    """
+    pattern = number_pattern or _default_cues()[1]
     number_after = re.compile(r"^\s*[(（]\s*(" + pattern + r")\s*[)）]")
     out = []
     i = 0
@@ -141,10 +163,13 @@ def find_titles(text: str, number_pattern: str | None = None) -> list[Title]:
     return out
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Full dates (year, month, day) in the formats government pages use."""
+def find_dates(text: str, pattern: re.Pattern[str] | None = None) -> list[DateMention]:
+    """Full dates (year, month, day) in the formats government pages use.
+
+    ``pattern`` comes from :func:`date_pattern` (that of the default ontology when omitted).
+    """
     out = []
-    for m in _DATE.finditer(text):
+    for m in (pattern or _default_cues()[0]).finditer(text):
         year = int(m.group(1))
         month = int(m.group(2) or m.group(4))
         day = int(m.group(3) or m.group(5))

@@ -8,7 +8,7 @@ from typing import Any
 from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import find_local_regions
-from kg.extract.policies import BACK_REFERENCE_WORDS, Title
+from kg.extract.policies import Title
 
 __all__ = ["PolicyFact", "DocumentFacts", "resolve_document"]
 
@@ -85,11 +85,13 @@ def _policies(
     last_by_word: dict[str, str] = {}
     citation = context.vocab.cue("citation-words")
     verbs = context.vocab.cue("issuing-verbs")
+    back_references = context.vocab.cue("back-reference-titles")
+    subject_words = context.vocab.cue("title-subject-words")
     mention_ends = {m.end: a for a in agencies for m in a.mentions}
     standalone = {line.strip() for line in text.split("\n") if 6 <= len(line.strip()) <= 80}
     for title in titles:
         name = title.title
-        if name in BACK_REFERENCE_WORDS:
+        if name in back_references:
             target = last_by_word.get(name)
             if target:
                 out[target].mentions.append((title.start, title.end))
@@ -101,7 +103,7 @@ def _policies(
         ) or name in standalone:
             role = "self"  # the document's own title, or a title reprinted as a heading line
         issuer = _issuer_before(text, title.start - 1, verbs, mention_ends) or _issuer_in_title(
-            name, agencies
+            name, agencies, subject_words
         )
         fact = out.get(name)
         if fact is None:
@@ -109,7 +111,7 @@ def _policies(
         fact.mentions.append((title.start, title.end))
         fact.number = fact.number or title.number
         fact.issuer = fact.issuer or issuer
-        for word in BACK_REFERENCE_WORDS:
+        for word in back_references:
             if name.endswith(word):
                 last_by_word[word] = name
         inner = name.find("〈")
@@ -133,8 +135,11 @@ def _issuer_before(
     return None
 
 
-def _issuer_in_title(title: str, agencies: list[ResolvedAgency]) -> str | None:
-    """``《民政部办公厅 财政部办公厅关于…》``: agencies at the start of the title."""
+def _issuer_in_title(
+    title: str, agencies: list[ResolvedAgency], subject_words: tuple[str, ...]
+) -> str | None:
+    """``《民政部办公厅 财政部办公厅关于…》``: agencies at the start of the title, right
+    before one of ``subject_words`` (cue:title-subject-words)."""
     names = []
     rest = title
     while True:
@@ -155,7 +160,7 @@ def _issuer_in_title(title: str, agencies: list[ResolvedAgency]) -> str | None:
         )
         names.append(match.name)
         rest = rest[len(surface) :]
-    return "、".join(names) if names and rest.startswith(("关于", "对")) else None
+    return "、".join(names) if names and rest.startswith(subject_words) else None
 
 
 def _plan_issuer(facts: DocumentFacts) -> ResolvedAgency | None:

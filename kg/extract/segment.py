@@ -13,11 +13,13 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from dataclasses import dataclass
 
 from kg.read import index_range
+from kg.vocab import Vocabulary, load_vocabulary
 
 __all__ = [
     "View",
@@ -27,6 +29,7 @@ __all__ = [
     "split_sentences",
     "find_headings",
     "is_cjk",
+    "layout_patterns",
     "SENTENCE_END",
 ]
 
@@ -35,15 +38,61 @@ _LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
 _MIN_WRAPPED_LINE = 24
 _SENTENCE = re.compile(r"[^\s。！？；!?;](?:[^。！？；!?;\n]*[^\s。！？；!?;])?[。！？；!?;]?")
 _NEWLINES = re.compile(r"\n[\n \t]*")
-# A line that starts like this begins something new (a 文号, a date, an addressee line).
-_NOT_CONTINUATION = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*[年.\-/]|[^，。；\n]{1,30}[:：]\s*$)"
-)
 _HEADING_MAX = 40
 _PLAIN_HEADING_MAX = 24
-_HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十\d]+[章节部分条]|[一二三四五六七八九十]+是)"
-)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutPatterns:
+    """The regexes of line layout, built from cue words (see :func:`layout_patterns`)."""
+
+    not_continuation: re.Pattern[str]  # a line that begins something new (文号, date, addressee)
+    heading_start: re.Pattern[str]  # a numbered heading line (一、 （二） 3. 第四章 五是)
+    ranked_headings: tuple[tuple[re.Pattern[str], int], ...]  # numbered headings by rank
+
+
+def _characters(words: tuple[str, ...]) -> str:
+    """The characters of ``words`` escaped for a regex character class."""
+    return "".join(re.escape(ch) for word in words for ch in word)
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(map(re.escape, words)) + ")"
+
+
+def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
+    """Heading and line-start regexes: structure here, numerals and unit words from the cues
+    (cue:heading-numerals, cue:ordinal-prefix, cue:chapter-units, cue:section-units,
+    cue:enumeration-word, cue:date-units)."""
+    numerals = _characters(vocab.cue("heading-numerals"))
+    ordinal = _alternatives(vocab.cue("ordinal-prefix"))
+    chapter = _characters(vocab.cue("chapter-units"))
+    section = _characters(vocab.cue("section-units"))
+    enumeration = _alternatives(vocab.cue("enumeration-word"))
+    year = dict(u.split("=", 1) for u in vocab.cue("date-units"))["year"]
+    return LayoutPatterns(
+        not_continuation=re.compile(
+            r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*["
+            + _characters((year,))
+            + r".\-/]|[^，。；\n]{1,30}[:：]\s*$)"
+        ),
+        heading_start=re.compile(
+            rf"^\s*(?:[{numerals}]+、|[（(][{numerals}\d]+[）)]|\d+[.、．]"
+            rf"|{ordinal}[{numerals}\d]+[{chapter}{section}]|[{numerals}]+{enumeration})"
+        ),
+        ranked_headings=(
+            (re.compile(rf"^\s*{ordinal}[{numerals}\d]+[{chapter}]"), 0),
+            (re.compile(rf"^\s*[{numerals}]+、"), 1),
+            (re.compile(rf"^\s*[（(][{numerals}]+[）)]"), 2),
+            (re.compile(r"^\s*\d+[.、．]"), 3),
+        ),
+    )
+
+
+@functools.cache
+def _default_layout() -> LayoutPatterns:
+    """The layout regexes of the default ontology (built once)."""
+    return layout_patterns(load_vocabulary())
 
 
 def is_cjk(ch: str) -> bool:
@@ -72,6 +121,8 @@ class View:
 def make_view(text: str) -> View:
     """Remove soft line breaks: a newline run after a long line that does not end a sentence,
     followed by a CJK character or digit."""
+    layout = _default_layout()
+    heading_start, not_continuation = layout.heading_start, layout.not_continuation
     pieces: list[str] = []
     index = array("l")
     kept = 0  # text[kept:] is not yet copied
@@ -88,8 +139,8 @@ def make_view(text: str) -> View:
             and (is_cjk(text[j]) or text[j].isdigit())
             and m.group().count("\n") <= 2
             and text[j - 1] == "\n"
-            and not _HEADING_START.match(line)
-            and not _NOT_CONTINUATION.match(_next_line(text, j))
+            and not heading_start.match(line)
+            and not not_continuation.match(_next_line(text, j))
         )
         if soft:
             pieces.append(text[kept:i])
@@ -129,16 +180,10 @@ class Heading:
     rank: int
 
 
-_RANKED_HEADINGS = [
-    (re.compile(r"^\s*第[一二三四五六七八九十\d]+[章部分]"), 0),
-    (re.compile(r"^\s*[一二三四五六七八九十]+、"), 1),
-    (re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]"), 2),
-    (re.compile(r"^\s*\d+[.、．]"), 3),
-]
-
-
-def _heading_rank(line: str) -> int | None:
-    for pattern, rank in _RANKED_HEADINGS:
+def _heading_rank(
+    line: str, ranked: tuple[tuple[re.Pattern[str], int], ...] | None = None
+) -> int | None:
+    for pattern, rank in ranked or _default_layout().ranked_headings:
         if pattern.match(line):
             return rank
     if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(
@@ -156,9 +201,10 @@ def find_headings(text: str) -> list[Heading]:
     """
     out: list[Heading] = []
     pos = 0
+    ranked = _default_layout().ranked_headings
     for line in text.split("\n"):
         stripped = line.strip()
-        rank = _heading_rank(stripped)
+        rank = _heading_rank(stripped, ranked)
         if rank is not None:
             head = re.split(f"[{SENTENCE_END}]", stripped, maxsplit=1)[0]
             if len(head) <= _HEADING_MAX:
