@@ -1,8 +1,10 @@
-"""Tests for the curated vocabularies ontology/mechanisms.ttl and ontology/organs.ttl."""
+"""Tests for the curated vocabularies: ontology/mechanisms.ttl, organs.ttl and cues.ttl."""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections import defaultdict
 from pathlib import Path
 
@@ -425,3 +427,97 @@ def test_ontology_vocab_generic_agency_terms_are_many_and_not_organ_surfaces(org
     assert len(terms) >= 20
     surfaces = {str(o) for o in organs.objects(None, CGKG.surface)}
     assert terms & surfaces == set()
+
+
+# ---------------------------------------------------------------- cue words
+
+CUES_TTL = REPO_ROOT / "ontology" / "cues.ttl"
+CUE = Namespace("https://w3id.org/cgkg/cue/")
+RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
+#: ``vocab.cue("name")`` in the code (the only way the code reads a cue set)
+CUE_CALL = re.compile(r"""\.cue\(\s*["']([^"']+)["']\s*\)""")
+#: Han ideographs (CJK unified, extension A, compatibility, extensions B–F). CJK punctuation
+#: (《》〔〕“”、，。) is typography, not words, and may stay in code like ASCII punctuation.
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+EXTRACT_DIR = REPO_ROOT / "kg" / "extract"
+
+
+def cues_read_by_code() -> dict[str, list[str]]:
+    """Cue names the code reads, with the files that read them."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted((REPO_ROOT / "kg").rglob("*.py")):
+        for name in CUE_CALL.findall(path.read_text(encoding="utf-8")):
+            found[name].append(str(path.relative_to(REPO_ROOT)))
+    return found
+
+
+def code_strings_with_han(path: Path) -> list[tuple[int, str]]:
+    """String literals of ``path`` that contain a Han character, docstrings left out.
+
+    A docstring is a string that forms a whole statement (the first one of a module, class
+    or function, or ``#:``-style attribute docs); comments are no tokens of interest.
+    """
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        if t.type not in (tokenize.NL, tokenize.COMMENT)
+    ]
+    statement_start = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type != tokenize.STRING or not HAN.search(token.string):
+            continue
+        before = tokens[i - 1].type if i else tokenize.ENCODING
+        after = tokens[i + 1].type if i + 1 < len(tokens) else tokenize.ENDMARKER
+        docstring = before in statement_start and after in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        if not docstring:
+            found.append((token.start[0], token.string))
+    return found
+
+
+@pytest.fixture(scope="module")
+def cues() -> Graph:
+    return Graph().parse(CUES_TTL, format="turtle")
+
+
+def test_ontology_vocab_code_reads_many_cues() -> None:
+    assert len(cues_read_by_code()) >= 50
+
+
+@pytest.mark.parametrize("name", sorted(cues_read_by_code()))
+def test_ontology_vocab_every_cue_the_code_reads_is_declared_and_defined(
+    cues: Graph, name: str
+) -> None:
+    cue = CUE[name]
+    assert (cue, RDF.type, CGKG.CueSet) in cues, f"cue:{name} is not declared in cues.ttl"
+    definitions = [
+        o
+        for prop in (RDFS_COMMENT, SKOS.definition)
+        for o in cues.objects(cue, prop)
+        if isinstance(o, Literal) and o.language == "en" and len(str(o)) >= 20
+    ]
+    assert definitions, f"cue:{name} has no English rdfs:comment saying what it is for"
+    values = [cues.objects(cue, p) for p in (CGKG.word, CGKG.headingCue, CGKG.pattern)]
+    assert any(list(v) for v in values), f"cue:{name} has no words or patterns"
+
+
+@pytest.mark.parametrize("path", sorted(EXTRACT_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_ontology_vocab_no_chinese_words_in_extractor_code(path: Path) -> None:
+    assert code_strings_with_han(path) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('"""文档 docstring."""\nx = 1  # 注释\n', []),
+        ('def f():\n    """函数的文档。"""\n    return "省"\n', [(3, '"省"')]),
+        ('WORDS = ("规划", "意见")\n', [(1, '"规划"'), (1, '"意见"')]),
+        ('PUNCT = "《》〔〕，。"\n', []),
+    ],
+)
+def test_ontology_vocab_han_check_skips_docstrings_and_comments(
+    tmp_path: Path, source: str, found: list[tuple[int, str]]
+) -> None:
+    path = tmp_path / "module.py"
+    path.write_text(source, encoding="utf-8")
+    assert code_strings_with_han(path) == found
