@@ -276,15 +276,19 @@ def build_graph(
     Folders left in ``out`` by builds that were killed are removed first.
 
     Raises:
-        BuildError: no documents, nothing could be built, or validation failed.
+        BuildError: no documents, nothing could be built, validation failed, or ``out``
+            cannot be written (E609; the previous graph is kept).
     """
     started_at = time.perf_counter()
     paths = find_documents(sources)
     if started is not None:
         started(len(paths))
     root = Path(out)
-    remove_stale_builds(root)
-    staging = new_build_dir(root)
+    try:
+        remove_stale_builds(root)
+        staging = new_build_dir(root)
+    except OSError as exc:
+        raise BuildError("E609", path=root, reason=_write_failure(root, exc)) from exc
     report = BuildReport(graph=str(root), documents=[])
     try:
         cache = RecordCache(root / CACHE_DIR)
@@ -354,11 +358,35 @@ def build_graph(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         publish_build(root, staging)
+    except OSError as exc:  # the disk filled up, the folder was removed under the build
+        _discard(root, staging)
+        raise BuildError("E609", path=root, reason=_write_failure(root, exc)) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(root, staging)
         raise
     cache.prune({key for key, _ in manifest.documents.values()})
     return report
+
+
+def _discard(root: Path, staging: Path) -> None:
+    """Remove the folder of a build that failed, unless it was already made current."""
+    try:
+        if current_build(root) == staging.resolve():
+            return  # publishing failed after the swap (tidying up): the new graph stands
+    except CgkgError:
+        pass
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_failure(root: Path, exc: OSError) -> str:
+    """Why graph folder ``root`` cannot be written, in words: a file in the way, or the OS's reason."""
+    for folder in (root, *root.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                return f"{_printable(folder)} is a file, not a folder"
+            break
+    reason = exc.strerror or str(exc)
+    return f"{reason} ({_printable(Path(exc.filename))})" if exc.filename else reason
 
 
 def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:

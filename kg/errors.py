@@ -66,6 +66,7 @@ MESSAGES: dict[str, str] = {
     "E606": "{path}: another document already has the id {id!r}; rename one of them",
     "E607": "{path}: the file name is not valid UTF-8; rename it (convmv -f gbk -t utf-8)",
     "E608": "cannot reach the Dask scheduler {scheduler}: {reason}; start it with `dask scheduler`",
+    "E609": "cannot write the graph folder {path}: {reason}; give --out a folder that can be created and written (any graph already there is kept)",
     # --- show (E7xx) -----------------------------------------------------------------
     "E701": "cannot draw the plot: {reason}",
     "E702": "no mechanism is named {name!r} in the graph; `kg query mechanisms --region REGION` lists adopted ones",

@@ -90,3 +90,37 @@ def test_cli_eval_agrees_with_the_reference_scorer(
         app, ["eval", "--gold", str(ROOT / "tests/gold/seeds.json"), str(renamed), "--json"]
     )
     assert json.loads(ours.output) == reference
+
+
+@pytest.mark.parametrize(
+    "out", ["a-file", "a-file/graph"], ids=["out-is-a-file", "parent-is-a-file"]
+)
+def test_cli_build_to_a_path_that_cannot_be_written_is_a_one_line_error(
+    tmp_path: Path, out: str
+) -> None:
+    """Root writes anywhere, so the path is made unwritable by a regular file in the way."""
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(b"not a graph\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "build",
+            str(ROOT / "corpus"),
+            "--out",
+            str(tmp_path / out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"error: E609 cannot write the graph folder {tmp_path / out}: {blocker} is a file, not a "
+        "folder; give --out a folder that can be created and written (any graph already there is kept)"
+    ]
+    assert blocker.read_bytes() == b"not a graph\n"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
