@@ -3,7 +3,9 @@
 A graph folder (``graph/``) holds finished builds under ``builds/`` and a symbolic link
 ``current`` to the one in use. A build writes a new folder and then swaps the link in one
 atomic rename, so readers never see a half-written graph and a crash leaves the previous
-graph in place.
+graph in place. The build that was current before is kept (link ``previous``) until the
+next one is published, so a reader that opened it (a notebook, ``kg serve``) keeps
+answering from it while a new build is published.
 
 >>> import tempfile, pyoxigraph as ox
 >>> root = Path(tempfile.mkdtemp())
@@ -14,6 +16,12 @@ graph in place.
 >>> publish_build(root, staging)
 >>> GraphStore.open(root).count()
 1
+>>> following = new_build_dir(root)
+>>> write_store(following, [q])
+1
+>>> publish_build(root, following)
+>>> (root / "previous").resolve() == staging.resolve() and current_build(root) == following.resolve()
+True
 """
 
 from __future__ import annotations
@@ -50,7 +58,9 @@ TRIG_FILE = "graph.trig"
 RECORDS_FILE = "records.jsonl"
 REPORT_FILE = "build-report.json"
 _CURRENT = "current"
+_PREVIOUS = "previous"
 _BUILDS = "builds"
+_PUBLISHED = ".published"  # in a build folder once it has been made current
 
 
 @dataclass(frozen=True)
@@ -170,54 +180,69 @@ def _is_abandoned(build: Path) -> bool:
     return pid is None or (pid != os.getpid() and not _is_running(pid))
 
 
-def remove_stale_builds(root: Path) -> list[Path]:
-    """Remove build folders left by builds that died (killed, power cut), keep the rest.
+def _linked_builds(root: Path) -> set[Path]:
+    """The build folders that ``current`` and ``previous`` point to."""
+    links = (root / _CURRENT, root / _PREVIOUS)
+    return {link.resolve() for link in links if link.exists()}
 
-    A folder is stale when it is not the current graph and the process named in it is no
-    longer running; builds in progress in other processes are left alone. Returns the
-    folders removed.
+
+def remove_stale_builds(root: Path) -> list[Path]:
+    """Remove build folders no reader needs any more; keep the rest.
+
+    Kept: the current build, the previous one (readers may still have it open) and
+    folders of builds still running in other processes. Removed: folders of builds that
+    died (killed, power cut) and builds that were current before the previous one.
+    Returns the folders removed.
     """
     root = Path(root)
     builds = root / _BUILDS
     if not builds.is_dir():
         return []
-    link = root / _CURRENT
-    current = link.resolve() if link.exists() else None
+    keep = _linked_builds(root)
     removed = []
     for folder in builds.iterdir():
-        if folder.name.startswith(".") or folder.resolve() == current:
+        if folder.name.startswith(".") or folder.resolve() in keep:
             continue
-        if _is_abandoned(folder):
+        if (folder / _PUBLISHED).exists() or _is_abandoned(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
-    for tmp in root.glob(f".{_CURRENT}-*"):  # a link swap that was cut short
-        pid = tmp.name.rsplit("-", 1)[-1]
-        if tmp.is_symlink() and pid.isdigit() and not _is_running(int(pid)):
-            tmp.unlink()
+    for name in (_CURRENT, _PREVIOUS):
+        for tmp in root.glob(f".{name}-*"):  # a link swap that was cut short
+            pid = tmp.name.rsplit("-", 1)[-1]
+            if tmp.is_symlink() and pid.isdigit() and not _is_running(int(pid)):
+                tmp.unlink()
     return removed
 
 
-def publish_build(root: Path, build: Path) -> None:
-    """Make ``build`` the current graph (atomic link swap), then remove older builds.
-
-    The build it replaces is removed, and so are folders left by dead builds; folders of
-    builds still running in other processes are kept.
-    """
-    root = Path(root)
-    link = root / _CURRENT
-    previous = link.resolve() if link.exists() else None
-    tmp = root / f".{_CURRENT}-{os.getpid()}"
+def _point_link(root: Path, name: str, build: Path) -> None:
+    """Make ``root/name`` a link to ``builds/<build>``, atomically (rename over the old link)."""
+    tmp = root / f".{name}-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(Path(_BUILDS) / build.name, tmp)
-    os.replace(tmp, link)
+    os.replace(tmp, root / name)
+
+
+def publish_build(root: Path, build: Path) -> None:
+    """Make ``build`` the current graph (atomic link swap) and keep the one it replaces.
+
+    The replaced build becomes ``previous``, so readers that opened it keep working until
+    the next publish; the build that was previous before is removed, and so are folders
+    left by dead builds. Folders of builds still running in other processes are kept.
+    """
+    root = Path(root)
+    link = root / _CURRENT
+    builds = (root / _BUILDS).resolve()
+    replaced = link.resolve() if link.exists() else None
+    if replaced is not None and replaced.parent == builds and replaced.name != build.name:
+        # first, so that a crash between the two swaps leaves the replaced build protected
+        _point_link(root, _PREVIOUS, replaced)
+    _point_link(root, _CURRENT, build)
+    (build / _PUBLISHED).touch()
     for name in (TRIG_FILE, RECORDS_FILE, REPORT_FILE):
         alias = root / name
         if not alias.is_symlink() and not alias.exists():
             os.symlink(Path(_CURRENT) / name, alias)
-    builds = (root / _BUILDS).resolve()
-    if previous is not None and previous.parent == builds and previous.name != build.name:
-        shutil.rmtree(previous, ignore_errors=True)
     remove_stale_builds(root)
 
 
