@@ -385,15 +385,18 @@ def serve(
     """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
 
     The printed URL opens a SPARQL editor in the browser; the query endpoint is URL/query.
+    The server follows the graph folder: after `kg build` makes a new build current, it is
+    restarted on it (on the same address) within about a second.
     """
-    from kg.remote import start_server
+    from kg.remote import GraphServer, serve_graph
+
+    def started(server: GraphServer, restarted: bool) -> None:
+        build = server.location.parent.name
+        typer.echo(f"new build {build}: restarted the server at {server.url}" if restarted else
+                   f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops")  # fmt: skip
 
     try:
-        server = start_server(graph, port=port, host=bind)
-        typer.echo(
-            f"serving {graph} read-only at {server.url} (SPARQL endpoint {server.url}query); Ctrl-C stops"
-        )
-        server.serve_until_interrupted()
+        serve_graph(graph, port=port, host=bind, started=started)
     except CgkgError as exc:
         _fail(exc)
 

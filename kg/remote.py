@@ -55,6 +55,7 @@ __all__ = [
     "Endpoint",
     "PushReport",
     "GraphServer",
+    "serve_graph",
     "push_graph",
     "run_remote_query",
     "select_remote",
@@ -344,6 +345,64 @@ class GraphServer:
 
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def serve_graph(
+    graph: str | Path,
+    *,
+    port: int = 7878,
+    host: str = "127.0.0.1",
+    poll: float = 1.0,
+    started: Callable[[GraphServer, bool], None] | None = None,
+) -> None:
+    """Serve the current build of ``graph`` read-only until Ctrl-C (SIGINT) or SIGTERM.
+
+    Follows the graph folder: every ``poll`` seconds it looks whether another build has
+    become current, and if so restarts the server on the same address on the new build
+    (the old build stays on disk until the next publish, see :func:`kg.store.publish_build`,
+    so the old server answers until it is stopped). ``started(server, restarted)`` is called
+    after each start. Call from the main thread.
+
+    Raises:
+        StoreError: no build (E501), no ``oxigraph`` program (E511), the server does not
+            start (E512) or stops on its own (E513).
+    """
+    root = Path(graph)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    server: GraphServer | None = None
+    try:
+        server = start_server(root, port=port, host=host)
+        if started:
+            started(server, False)
+        while True:
+            try:
+                code = server.process.wait(timeout=poll)
+            except subprocess.TimeoutExpired:
+                if _served_build_changed(root, server):
+                    server.stop()
+                    server = start_server(root, port=port, host=host)
+                    if started:
+                        started(server, True)
+                continue
+            output = server.output()
+            raise StoreError("E513", url=server.url, status=code, output=output or "no output")
+    except KeyboardInterrupt:
+        return
+    finally:
+        if server is not None:
+            server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _served_build_changed(root: Path, server: GraphServer) -> bool:
+    """True when ``root`` has a current build other than the one ``server`` serves."""
+    try:
+        return current_build(root) / STORE_DIR != server.location
+    except StoreError:  # the graph folder is being replaced: keep serving what we have
+        return False
 
 
 def start_server(
