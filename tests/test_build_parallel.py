@@ -79,7 +79,8 @@ def test_build_jobs_cli(corpus: Path, serial: Path, tmp_path: Path) -> None:
 def test_build_dask_scheduler_gives_the_serial_build(
     corpus: Path, serial: Path, tmp_path: Path
 ) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,

@@ -102,7 +102,7 @@ def normalise_number(raw: str) -> str:
 def find_numbers(
     text: str, pattern: str, stops: tuple[str, ...] = (), breaks: tuple[str, ...] = ()
 ) -> list[NumberMention]:
-    """Every 文号 in ``text``.
+    r"""Every 文号 in ``text``.
 
     ``pattern`` (cue:document-number) may take a few characters too many before the issuer
     abbreviation; the number starts after the last word of ``stops`` (cue:number-prefix-stops:
