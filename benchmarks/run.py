@@ -4,6 +4,9 @@ incremental rebuilds and peak memory. Run with ``make bench`` (not collected by 
 Builds run with ``--no-validate`` (as the README advises for a large first build), except
 one city-report build with the per-document SHACL check, to show what the check costs.
 
+It also measures the machine's own parallel ceiling (:func:`ceiling`): two processes
+extracting at once against one alone, the bound on any ``--jobs 2`` speed-up here.
+
 Corpora: the city government work reports (``../shared/corpora/city-reports``) and the
 synthetic corpus of ``benchmarks/make_corpus.py`` (made first if missing), its first 1,000
 documents and all of them. Every build is a real ``kg build`` process started fresh; its
@@ -15,6 +18,7 @@ peak RSS is read from ``os.wait4``. Results are printed and written to
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -120,6 +124,54 @@ def spacy_blank(corpus: Path) -> dict:
     return {"chars": chars, "seconds": round(seconds, 2), "chars/s": round(chars / seconds)}
 
 
+def _extract_timed(paths: list[Path], ready: object, seconds: object) -> None:
+    from kg.extract import extract_text, load_pipeline
+    from kg.read import read_file
+
+    nlp = load_pipeline()
+    documents = [read_file(path) for path in paths]
+    extract_text(documents[0], doc_id="warm-up", nlp=nlp)
+    ready.wait()  # type: ignore[attr-defined]  # a multiprocessing Barrier
+    started = time.perf_counter()
+    for number, document in enumerate(documents):
+        extract_text(document, doc_id=str(number), nlp=nlp)
+    seconds.put(time.perf_counter() - started)  # type: ignore[attr-defined]  # a Queue
+
+
+def ceiling(corpus: Path, count: int = 300) -> dict:
+    """How much a second process can add on this machine, whatever cgkg coordinates.
+
+    The same ``count`` documents are extracted (read beforehand, pipeline loaded) by one
+    process alone, then by two processes at once, each doing all of them. With two free
+    cores both finish in the time one takes alone (ceiling 2.0); cores shared with other
+    work, or sharing caches and memory bandwidth, bring it down. A ``--jobs 2`` speed-up is
+    bounded by this figure.
+    """
+    paths = texts(corpus)[:count]
+    context = multiprocessing.get_context("spawn")
+
+    def run(processes: int) -> float:
+        ready, seconds = context.Barrier(processes), context.Queue()
+        workers = [
+            context.Process(target=_extract_timed, args=(paths, ready, seconds))
+            for _ in range(processes)
+        ]
+        for worker in workers:
+            worker.start()
+        times = [seconds.get() for _ in workers]
+        for worker in workers:
+            worker.join()
+        return max(times)
+
+    alone, together = run(1), run(2)
+    return {
+        "documents": len(paths),
+        "one process s": round(alone, 2),
+        "two processes at once s (the slower)": round(together, 2),
+        "ceiling": round(2 * alone / together, 2),
+    }
+
+
 def incremental(corpus: Path, graph: Path, full: dict) -> dict:
     """Change one document, rebuild; compared with the full build."""
     changed = texts(corpus)[len(texts(corpus)) // 2]
@@ -154,6 +206,10 @@ def main() -> None:
     results: dict = {"environment": environment()}
     for key, value in results["environment"].items():
         show(key, value)
+
+    results["parallel ceiling"] = ceiling(subset(1000))
+    show("machine: extraction in 2 processes at once / alone (ceiling)",
+         results["parallel ceiling"]["ceiling"])  # fmt: skip
 
     city = results["city reports"] = {"build": kg_build(CITY, OUT / "graph-city")}
     show(
@@ -199,6 +255,12 @@ def main() -> None:
     show("synthetic 10k: quads", ten_k["build"]["quads"])
     show("synthetic 10k: end-to-end chars/s (serial)", ten_k["build"]["chars/s"])
     show("synthetic 10k: peak RSS MiB (serial build)", ten_k["build"]["peak RSS MiB"])
+    ten_k["jobs 2"] = kg_build(SYNTHETIC, OUT / "graph-10k-j2", "--jobs", "2")
+    show("synthetic 10k: build s, --jobs 2", ten_k["jobs 2"]["wall seconds"])
+    show("synthetic 10k: --jobs 2 speed-up",
+         round(ten_k["build"]["wall seconds"] / ten_k["jobs 2"]["wall seconds"], 2))  # fmt: skip
+    show("synthetic 10k: peak RSS MiB (--jobs 2 build, parent)", ten_k["jobs 2"]["peak RSS MiB"])
+    shutil.rmtree(OUT / "graph-10k-j2", ignore_errors=True)
     ten_k["incremental"] = incremental(SYNTHETIC, OUT / "graph-10k", ten_k["build"])
     show("synthetic 10k: full build s / one change rebuild s",
          (ten_k["build"]["wall seconds"], ten_k["incremental"]["wall seconds"]))  # fmt: skip
