@@ -244,6 +244,9 @@ def evaluate(
         Path | None, typer.Option(help="corpus manifest mapping original names")
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="also list, per document, what was missed or wrong")
+    ] = False,
 ) -> None:
     """Score extraction against gold annotations: precision, recall and F1 per category."""
     from kg.evaluate import run_evaluation
@@ -253,6 +256,8 @@ def evaluate(
     except CgkgError as exc:
         _fail(exc)
     typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if json_ else result.table())
+    if errors and not json_:
+        typer.echo("\n" + result.errors() if result.errors() else "\nno errors")
 
 
 @app.command()

@@ -19,7 +19,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -74,9 +74,18 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    # the items behind fp and fn, as compared (normalised), for `kg eval --errors`
+    spurious: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    missed: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     def __add__(self, other: Score) -> Score:
-        return Score(tp=self.tp + other.tp, fp=self.fp + other.fp, fn=self.fn + other.fn)
+        return Score(
+            tp=self.tp + other.tp,
+            fp=self.fp + other.fp,
+            fn=self.fn + other.fn,
+            spurious=self.spurious + other.spurious,
+            missed=self.missed + other.missed,
+        )
 
     @property
     def precision(self) -> float:
@@ -129,6 +138,33 @@ class Evaluation:
             result[name] = {"p": p, "r": r, "f1": f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
         return result | {"_missing_docs": list(self.missing)}
 
+    def errors(self) -> str:
+        """What each document missed and what it found wrongly, category by category.
+
+        >>> gold = [{"id": "a", "numbers": ["1号", "2号"]}]
+        >>> print(evaluate(gold, [{"id": "a", "numbers": ["2号", "3号"]}]).errors())
+        a
+          numbers: missed 1号
+          numbers: spurious 3号
+        """
+        lines = []
+        for doc_id, scores in self.per_document.items():
+            found = [
+                f"  {name}: {kind} {_shown(item)}"
+                for name, score in scores.items()
+                for kind, items in (("missed", score.missed), ("spurious", score.spurious))
+                for item in sorted(items, key=repr)
+            ]
+            if found:
+                lines += [doc_id, *found]
+        return "\n".join(lines)
+
+
+def _shown(item: Any) -> str:
+    if isinstance(item, tuple):
+        return " / ".join("-" if part is None else str(part) for part in item)
+    return str(item)
+
 
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
     """Read a gold file: a JSON list of documents, each with an ``id``.
@@ -180,7 +216,9 @@ def evaluate(
     missing: list[str] = []
     for document in gold:
         gold_id = document["id"]
-        record = by_id.get(renamed.get(gold_id, gold_id))
+        # records carry the manifest's ids (the gold's) when built from the corpus folder,
+        # the file names when extracted from renamed files without it
+        record = by_id.get(_stem(gold_id)) or by_id.get(renamed.get(gold_id, gold_id))
         if record is None:
             missing.append(gold_id)
             record = {}
@@ -245,7 +283,13 @@ def _compare(gold: set[Any], found: set[Any], *, ignore: set[Any] | None = None)
     """
     kept = found - (ignore or set())
     tp = len(kept & gold)
-    return Score(tp=tp, fp=len(kept) - tp, fn=len(gold) - tp)
+    return Score(
+        tp=tp,
+        fp=len(kept) - tp,
+        fn=len(gold) - tp,
+        spurious=tuple(kept - gold),
+        missed=tuple(gold - kept),
+    )
 
 
 def _compare_accepting(
@@ -269,7 +313,16 @@ def _compare_accepting(
         return False
 
     tp = sum(assign(name, set()) for name in sorted(kept))
-    return Score(tp=tp, fp=len(kept) - tp, fn=len(accept_sets) - tp)
+    matched = set(owner.values())
+    return Score(
+        tp=tp,
+        fp=len(kept) - tp,
+        fn=len(accept_sets) - tp,
+        spurious=tuple(name for name in sorted(kept) if name not in matched),
+        missed=tuple(
+            min(accepted) for index, accepted in enumerate(accept_sets) if index not in owner
+        ),
+    )
 
 
 def _text(value: object) -> str:

@@ -90,6 +90,39 @@ def test_cli_eval_agrees_with_the_reference_scorer(
         app, ["eval", "--gold", str(ROOT / "tests/gold/seeds.json"), str(renamed), "--json"]
     )
     assert json.loads(ours.output) == reference
+    # as the README runs it: on the corpus folder, whose manifest gives the gold's ids
+    folder = runner.invoke(
+        app, ["eval", "--gold", str(ROOT / "tests/gold/seeds.json"), str(ROOT / "corpus"), "--json"]
+    )
+    assert json.loads(folder.output) == reference
+    assert reference["_missing_docs"] == [] and reference["adoption_triples"]["tp"] > 0
+
+
+def test_cli_eval_errors_lists_what_each_document_missed_and_got_wrong(
+    tmp_path: Path, seed_records: list[dict]
+) -> None:
+    """Counts and listed items agree: every fn is a `missed` line, every fp a `spurious` one."""
+    records = tmp_path / "records.jsonl"
+    # one seed's first adoption gone and one invented, so both kinds of error occur
+    changed = [dict(r) for r in seed_records]
+    first = next(r for r in changed if r["adoptions"])
+    dropped = first["adoptions"][0]
+    invented = {**dropped, "mechanism": {"label": "虚构联动"}, "status": "pilot"}
+    first["adoptions"] = [invented, *first["adoptions"][1:]]
+    records.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in changed), encoding="utf-8"
+    )
+    gold = ROOT / "tests/gold/seeds.json"
+    scores = json.loads(
+        runner.invoke(app, ["eval", "--gold", str(gold), str(records), "--json"]).output
+    )
+    listed = runner.invoke(app, ["eval", "--gold", str(gold), str(records), "--errors"]).output
+    lines = listed.splitlines()
+    for category in ("adoption_pairs", "adoption_triples", "agencies", "regions"):
+        missed = [line for line in lines if line.startswith(f"  {category}: missed ")]
+        spurious = [line for line in lines if line.startswith(f"  {category}: spurious ")]
+        assert (len(missed), len(spurious)) == (scores[category]["fn"], scores[category]["fp"])
+    assert any("spurious" in line and "虚构联动 / pilot" in line for line in lines)
 
 
 @pytest.mark.parametrize(
