@@ -177,14 +177,24 @@ def _local(iri: str) -> str:
     return iri
 
 
-@functools.lru_cache(maxsize=4)
 def load_vocabulary(directory: str | None = None) -> Vocabulary:
     """Read every vocabulary file of the ontology into lookup tables (cached).
 
+    ``directory`` defaults to the project's ontology folder; every spelling of one folder
+    (None, relative, absolute) gives the same cached object.
+
     Raises:
         OntologyError: a file is missing or cannot be parsed.
+
+    >>> load_vocabulary() is load_vocabulary(None) is load_vocabulary(str(ontology_dir()))
+    True
     """
-    folder = Path(directory) if directory else ontology_dir()
+    return _load_vocabulary(str((Path(directory) if directory else ontology_dir()).resolve()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_vocabulary(directory: str) -> Vocabulary:
+    folder = Path(directory)
     props: dict[str, dict[str, list[tuple[str, str | None]]]] = defaultdict(
         lambda: defaultdict(list)
     )
