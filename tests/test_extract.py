@@ -67,6 +67,30 @@ def test_extract_city_document_is_in_its_province_and_in_no_city(nlp) -> None:
     assert record.adoptions[0].adopter == place
 
 
+SHENYANG_REPORT = "政府工作报告\n——2024年1月在沈阳市第十七届人民代表大会上\n沈阳市市长\n"
+
+
+def test_extract_county_names_that_are_words_are_not_places(nlp) -> None:
+    """振兴区, 灯塔市 and 海城市 are in the document's province, but here they are words."""
+    record = extract(
+        SHENYANG_REPORT + "坚持全面振兴新突破，出台“灯塔工厂”支持政策。建设滨海城市。\n", nlp=nlp
+    )
+    assert record.jurisdiction.name == "沈阳市"
+    assert {p.name for p in record.regions} == {"沈阳市"}
+
+
+def test_extract_county_names_that_are_words_count_where_marked_off(nlp) -> None:
+    record = extract(SHENYANG_REPORT + "海城市、灯塔等地推行“五社联动”机制。\n", nlp=nlp)
+    assert {"海城市", "灯塔市"} <= {p.name for p in record.regions}
+
+
+def test_extract_a_name_shared_by_two_units_is_the_one_in_the_documents_province(nlp) -> None:
+    """和平区 is a district of 天津 and of 沈阳: in a 沈阳 document, 沈阳's."""
+    record = extract(SHENYANG_REPORT + "和平区、沈河区推行“五社联动”机制。\n", nlp=nlp)
+    heping = [p for p in record.regions if p.name == "和平区"]
+    assert [(p.code, p.city, p.province) for p in heping] == [("210102", "沈阳市", "辽宁省")]
+
+
 @pytest.mark.parametrize(
     ("sentence", "status"),
     [

@@ -431,7 +431,8 @@ def test_ontology_vocab_generic_agency_terms_are_many_and_not_organ_surfaces(org
 
 # ---------------------------------------------------------------- cue words
 
-CUES_TTL = REPO_ROOT / "ontology" / "cues.ttl"
+#: cues.ttl (written by hand) and the cue sets that scripts generate (cues-*.ttl)
+CUES_FILES = sorted((REPO_ROOT / "ontology").glob("cues*.ttl"))
 CUE = Namespace("https://w3id.org/cgkg/cue/")
 RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
 #: ``vocab.cue("name")`` in the code (the only way the code reads a cue set)
@@ -477,7 +478,10 @@ def code_strings_with_han(path: Path) -> list[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def cues() -> Graph:
-    return Graph().parse(CUES_TTL, format="turtle")
+    graph = Graph()
+    for path in CUES_FILES:
+        graph.parse(path, format="turtle")
+    return graph
 
 
 def test_ontology_vocab_code_reads_many_cues() -> None:
@@ -489,7 +493,7 @@ def test_ontology_vocab_every_cue_the_code_reads_is_declared_and_defined(
     cues: Graph, name: str
 ) -> None:
     cue = CUE[name]
-    assert (cue, RDF.type, CGKG.CueSet) in cues, f"cue:{name} is not declared in cues.ttl"
+    assert (cue, RDF.type, CGKG.CueSet) in cues, f"cue:{name} is not declared in ontology/cues*.ttl"
     definitions = [
         o
         for prop in (RDFS_COMMENT, SKOS.definition)
@@ -521,3 +525,20 @@ def test_ontology_vocab_han_check_skips_docstrings_and_comments(
     path = tmp_path / "module.py"
     path.write_text(source, encoding="utf-8")
     assert code_strings_with_han(path) == found
+
+
+def test_ontology_vocab_ambiguous_region_names_are_county_names_that_are_words(cues: Graph) -> None:
+    """The generated cue set holds county-level names only (never a province's or a city's
+    own short name, which the rule must not touch), and the words that made it necessary."""
+    from kg.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    names = set(vocab.cue("ambiguous-region-names"))
+    county = {
+        name
+        for entry in vocab.regions.values()
+        if entry.level == "county"
+        for name in (entry.name, *entry.short_names)
+    }
+    assert names and names <= county
+    assert {"振兴", "新建", "惠民", "同心", "海城市"} <= names

@@ -101,19 +101,39 @@ class RegionFinder:
         self._community = re.compile("|".join(map(re.escape, vocab.cue("community-word"))))
         #: characters after a county short name glued into running text that keep it a name
         self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
+        #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
+        self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
+
+    def is_county_word(self, codes: tuple[str, ...], name: str) -> bool:
+        """True when ``name`` of the units ``codes`` is also a word: county-level units only
+        (the short name of a city or province is not), named in the ambiguous cue set."""
+        return name in self.ambiguous and all(
+            self.vocab.regions[c].level == "county" for c in codes if c in self.vocab.regions
+        )
+
+    def marked_off(self, text: str, start: int, end: int, *, after_region: bool) -> bool:
+        """True when the neighbours of ``text[start:end]`` set it off as a name: punctuation
+        or a list on the left (or a region name ending right there), and punctuation or a
+        follower such as 市 / 等 / 和 on the right."""
+        prev, nxt = text[start - 1 : start], text[end : end + 1]
+        left = after_region or not prev or not is_cjk(prev) or prev == "、"
+        right = not nxt or not is_cjk(nxt) or nxt in self.short_name_followers
+        return left and right
 
     def find(self, text: str) -> list[RegionMention]:
-        """Full names and province short names, leftmost-longest."""
-        out = [
-            RegionMention(
-                m.start,
-                m.end,
-                m.key,
-                m.value,
-                "full" if m.key in self.vocab.region_names else "short",
-            )
-            for m in self._lexicon.longest(text)
-        ]
+        """Full names and province short names, leftmost-longest.
+
+        A county's full name that is also a word (海城市 in 滨海城市) counts only where it
+        is marked off (:meth:`marked_off`).
+        """
+        out: list[RegionMention] = []
+        for m in self._lexicon.longest(text):
+            if self.is_county_word(m.value, m.key):
+                after_region = bool(out) and out[-1].end == m.start
+                if not self.marked_off(text, m.start, m.end, after_region=after_region):
+                    continue
+            kind = "full" if m.key in self.vocab.region_names else "short"
+            out.append(RegionMention(m.start, m.end, m.key, m.value, kind))
         return out
 
     def find_communities(self, text: str) -> list[RegionMention]:
@@ -174,9 +194,17 @@ def find_local_regions(
     """Short names of units inside ``root`` (郑州 in a 河南省 text), outside spans ``taken``."""
     out = []
     taken_spans = SpanSet(taken)
+    region_ends = {end for _, end in taken}
     for m in finder.local_lexicon(root).longest(text):
         if taken_spans.overlaps(m.start, m.end):
             continue
+        # 海城 before 市 is read as 海城市, a word in 滨海城市
+        if finder.is_county_word(m.value, m.key) or finder.is_county_word(
+            m.value, text[m.start : m.end + 1]
+        ):
+            after = m.start in region_ends or (bool(out) and out[-1].end == m.start)
+            if not finder.marked_off(text, m.start, m.end, after_region=after):
+                continue  # 全面振兴, “灯塔工厂”: the word, not 振兴区 or 灯塔市
         nxt = text[m.end : m.end + 1]
         prev = text[m.start - 1 : m.start]
         # a short name glued into a longer word is not a place (郑州 in 郑州银行 stays: it is

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
-from kg.extract.places import find_local_regions
+from kg.extract.places import RegionMention, find_local_regions
 from kg.extract.policies import Title
 
 __all__ = ["PolicyFact", "DocumentFacts", "resolve_document"]
@@ -49,6 +49,7 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
         taken = [(r.start, r.end) for r in regions] + [(t.start - 1, t.end + 1) for t in titles]
         local = find_local_regions(data["region_finder"], text, province.code, taken)
         regions = sorted(regions + [r for r in local if keep(r)], key=lambda r: r.start)
+        regions = [_within(context, r, province.code) for r in regions]
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
     facts.issuer = None
@@ -63,6 +64,17 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
+
+
+def _within(context: Context, mention: RegionMention, province: str) -> RegionMention:
+    """A name shared by several units (和平区 of 天津 and of 沈阳) is, in a document of one
+    province, the unit of that province when exactly one of them is there."""
+    if len(mention.codes) < 2:
+        return mention
+    inside = tuple(
+        c for c in mention.codes if any(e.code == province for e in context.vocab.chain(c))
+    )
+    return replace(mention, codes=inside) if len(inside) == 1 else mention
 
 
 def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:
