@@ -192,7 +192,7 @@ def find_local_regions(
     finder: RegionFinder, text: str, root: str, taken: list[tuple[int, int]]
 ) -> list[RegionMention]:
     """Short names of units inside ``root`` (郑州 in a 河南省 text), outside spans ``taken``."""
-    out = []
+    out: list[RegionMention] = []
     taken_spans = SpanSet(taken)
     region_ends = {end for _, end in taken}
     for m in finder.local_lexicon(root).longest(text):
