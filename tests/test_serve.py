@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,19 +20,7 @@ from pathlib import Path
 from kg.build import build_graph
 from kg.store import current_build
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
-DOCUMENTS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def corpus_of(folder: Path, count: int) -> Path:
-    """A corpus folder holding the first ``count`` seed documents (and nothing else)."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir()
-    for seed in SEEDS[:count]:
-        shutil.copy(seed, folder)
-    return folder
+from .publishing import DOCUMENTS, ROOT, corpus_of
 
 
 def free_port() -> int:

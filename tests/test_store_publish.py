@@ -6,7 +6,6 @@ Real builds (``build_graph``) into real on-disk stores; nothing is mocked.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,7 @@ from kg.build import build_graph
 from kg.errors import BuildError
 from kg.store import GraphStore, current_build
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
-DOCUMENTS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def corpus_of(folder: Path, count: int) -> Path:
-    """A corpus folder holding the first ``count`` seed documents (and nothing else)."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir()
-    for seed in SEEDS[:count]:
-        shutil.copy(seed, folder)
-    return folder
+from .publishing import DOCUMENTS, corpus_of
 
 
 def documents(store: GraphStore) -> int:
