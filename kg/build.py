@@ -292,7 +292,8 @@ def build_graph(
     report = BuildReport(graph=str(root), documents=[])
     try:
         cache = RecordCache(root / CACHE_DIR)
-        manifest = Manifest(build_fingerprint(), {}, ontology_fragment()[1])
+        ontology, ontology_count = ontology_fragment(cache)
+        manifest = Manifest(build_fingerprint(), {}, ontology_count)
         previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
         if previous is not None:
             current = ox.Store.read_only(str(current_build(root) / STORE_DIR))
@@ -315,7 +316,7 @@ def build_graph(
             open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out,
             open(staging / TRIG_FILE, "wb") as trig_out,
         ):
-            trig_out.write(ontology_fragment()[0])
+            trig_out.write(ontology)
 
             def documents() -> Iterator[Extracted]:
                 for item in items:
@@ -331,7 +332,7 @@ def build_graph(
 
             if previous is None:
                 with _Loader(store) as loader:
-                    loader.add(ontology_fragment()[0])
+                    loader.add(ontology)
                     for item in documents():
                         assert item.document is not None
                         loader.add(item.document.fragment)
@@ -364,7 +365,7 @@ def build_graph(
     except BaseException:
         _discard(root, staging)
         raise
-    cache.prune({key for key, _ in manifest.documents.values()})
+    cache.prune({key for key, _ in manifest.documents.values()}, fingerprint=manifest.fingerprint)
     return report
 
 

@@ -97,14 +97,25 @@ def trig_fragment(quads: Iterable[ox.Quad]) -> bytes:
     return data
 
 
-def ontology_fragment() -> tuple[bytes, int]:
-    """The ontology (default graph) as TriG, and its number of quads."""
-    return _ontology_fragment(build_fingerprint())
+def ontology_fragment(cache: RecordCache | None = None) -> tuple[bytes, int]:
+    """The ontology (default graph) as TriG, and its number of quads.
+
+    With a ``cache``, it is kept there under the build fingerprint, so a rebuild reads it
+    instead of parsing and writing the ontology again.
+    """
+    fingerprint = build_fingerprint()
+    if cache is None:
+        return _ontology_fragment(fingerprint)
+    kept = cache.get_ontology(fingerprint)
+    if kept is None:
+        kept = _ontology_fragment(fingerprint)
+        cache.put_ontology(fingerprint, *kept)
+    return kept
 
 
 @functools.lru_cache(maxsize=1)
 def _ontology_fragment(fingerprint: str) -> tuple[bytes, int]:  # read again when files change
-    quads = list(ontology_quads())
+    quads = list(dict.fromkeys(ontology_quads()))  # a triple stated in two files once
     return trig_fragment(quads), len(quads)
 
 
@@ -206,11 +217,36 @@ class RecordCache:
         tmp.write_bytes(head + b"\n" + document.fragment)
         os.replace(tmp, target)
 
-    def prune(self, keep: set[str]) -> int:
-        """Remove the entries whose key is not in ``keep``; returns how many were removed."""
+    def _ontology_path(self, fingerprint: str) -> Path:
+        return self.folder / f"ontology-{fingerprint[:32]}.trig"
+
+    def get_ontology(self, fingerprint: str) -> tuple[bytes, int] | None:
+        """The ontology's TriG and quad count kept for ``fingerprint``, or None."""
+        try:
+            head, _, fragment = self._ontology_path(fingerprint).read_bytes().partition(b"\n")
+            count, size = map(int, head.split())
+        except (OSError, ValueError):
+            return None
+        return (fragment, count) if len(fragment) == size else None
+
+    def put_ontology(self, fingerprint: str, fragment: bytes, count: int) -> None:
+        target = self._ontology_path(fingerprint)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        tmp.write_bytes(f"{count} {len(fragment)}\n".encode() + fragment)
+        os.replace(tmp, target)
+
+    def prune(self, keep: set[str], *, fingerprint: str | None = None) -> int:
+        """Remove the entries whose key is not in ``keep``, and the kept ontologies of
+        fingerprints other than ``fingerprint``; returns how many entries were removed."""
         removed = 0
         if not self.folder.is_dir():
             return 0
+        if fingerprint is not None:
+            current = self._ontology_path(fingerprint)
+            for old in self.folder.glob("ontology-*.trig"):
+                if old != current:
+                    old.unlink(missing_ok=True)
         for entry in self.folder.glob("*/*"):
             key = entry.name.split(".", 1)[0]
             if entry.name.startswith(".") or key not in keep:

@@ -132,3 +132,20 @@ def test_build_incremental_damaged_cache_entry_is_extracted_again(
     rebuilt = build_graph([corpus], graph)
     assert sum(not d.cached for d in rebuilt.documents) == 2
     assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_keeps_the_ontology_fragment_in_the_cache(corpus: Path, tmp_path: Path) -> None:
+    """A rebuild reads the ontology's TriG from the cache; a damaged or stale copy is not used."""
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph)
+    kept = list((graph / "cache").glob("ontology-*.trig"))
+    assert len(kept) == 1
+    stale = kept[0].with_name("ontology-" + "0" * 32 + ".trig")
+    stale.write_bytes(kept[0].read_bytes())
+    kept[0].write_bytes(kept[0].read_bytes()[:-100])  # cut short
+    changed = corpus / "doc-1.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    build_graph([corpus], graph)
+    assert_same_as_full_build(graph, corpus, tmp_path)
+    assert list((graph / "cache").glob("ontology-*.trig")) == kept  # rewritten; stale gone
+    assert report(graph)["quads"] == len(quads(graph))
