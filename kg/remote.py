@@ -313,29 +313,6 @@ class GraphServer:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace").strip()
 
-    def serve_until_interrupted(self) -> None:
-        """Wait until Ctrl-C (SIGINT) or SIGTERM, then stop the server.
-
-        Call from the main thread.
-
-        Raises:
-            StoreError: the server stopped on its own (E513), with what it printed.
-        """
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-        try:
-            code = self.process.wait()
-        except KeyboardInterrupt:
-            self.stop()
-            return
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
-        output = self.output()
-        self.log.close()
-        raise StoreError("E513", url=self.url, status=code, output=output or "no output")
-
     def __enter__(self) -> GraphServer:
         return self
 
