@@ -67,6 +67,25 @@ def test_extract_city_document_is_in_its_province_and_in_no_city(nlp) -> None:
     assert record.adoptions[0].adopter == place
 
 
+def test_extract_quoted_name_before_a_modified_method_word_is_a_mechanism(nlp) -> None:
+    record = extract(
+        "对县政协提案的答复\n我县全面推行“清单管理、台账推动”闭环工作机制，"
+        "打造“医养康孝”老年友善服务模式。\n武义县民政局\n2023年5月26日\n",
+        nlp=nlp,
+    )
+    found = {(a.mechanism, a.status) for a in record.adoptions}
+    assert {("清单管理、台账推动", "implemented"), ("医养康孝", "implemented")} <= found
+
+
+def test_extract_quoted_word_before_punctuation_and_a_method_word_is_not(nlp) -> None:
+    """The method word must end the run of words right after the quote (理念，…机制 does not)."""
+    record = extract(
+        "对县政协提案的答复\n我县践行“两邻”理念，健全社区协商机制。\n武义县民政局\n2023年5月26日\n",
+        nlp=nlp,
+    )
+    assert "两邻" not in {m.label for m in record.mechanisms}
+
+
 SHENYANG_REPORT = "政府工作报告\n——2024年1月在沈阳市第十七届人民代表大会上\n沈阳市市长\n"
 
 

@@ -110,6 +110,12 @@ class MechanismFinder:
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
         self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
         self._method_suffixes = tuple(vocab.cue("method-suffixes"))
+        # “医养康孝”老年友善服务模式: a few more words, then a method word, name a method
+        self._modified_method = re.compile(
+            r"[\u4e00-\u9fff]{1,8}?("
+            + "|".join(map(re.escape, sorted(self._method_suffixes, key=len, reverse=True)))
+            + r")(?![\u4e00-\u9fff])"
+        )
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
@@ -208,8 +214,13 @@ class MechanismFinder:
         return out
 
     def _suffix_of(self, tail: str) -> str | None:
-        """The longest mechanism suffix that ``tail`` starts with."""
-        return next((tail[:n] for n in self._suffix_lengths if tail[:n] in self._suffix_set), None)
+        """The longest mechanism suffix that ``tail`` starts with, else the method word that
+        ends the short run of words ``tail`` starts with (工作模式, 老年友善服务模式)."""
+        found = next((tail[:n] for n in self._suffix_lengths if tail[:n] in self._suffix_set), None)
+        if found is None:
+            modified = self._modified_method.match(tail)
+            found = modified.group(1) if modified else None
+        return found
 
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
