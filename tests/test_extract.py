@@ -77,6 +77,18 @@ def test_extract_quoted_name_before_a_modified_method_word_is_a_mechanism(nlp) -
     assert {("清单管理、台账推动", "implemented"), ("医养康孝", "implemented")} <= found
 
 
+def test_extract_quoted_reform_is_a_mechanism(nlp) -> None:
+    """A quoted name before 改革 counts like one before 行动 or 工程 (a governance term or a
+    numbered slogan), and a method word later in the run of words wins over 改革."""
+    record = extract(
+        "对县政协提案的答复\n我县深化“一枚印章管审批”改革，推进“三块地”改革创新机制。"
+        "\n武义县民政局\n2023年5月26日\n",
+        nlp=nlp,
+    )
+    labels = {a.mechanism for a in record.adoptions}
+    assert {"一枚印章管审批", "三块地"} <= labels
+
+
 def test_extract_quoted_word_before_punctuation_and_a_method_word_is_not(nlp) -> None:
     """The method word must end the run of words right after the quote (理念，…机制 does not)."""
     record = extract(

@@ -217,9 +217,9 @@ class MechanismFinder:
         """The longest mechanism suffix that ``tail`` starts with, else the method word that
         ends the short run of words ``tail`` starts with (工作模式, 老年友善服务模式)."""
         found = next((tail[:n] for n in self._suffix_lengths if tail[:n] in self._suffix_set), None)
-        if found is None:
+        if found not in self._method_suffixes:  # “…”改革创新机制: the method word decides
             modified = self._modified_method.match(tail)
-            found = modified.group(1) if modified else None
+            found = modified.group(1) if modified else found
         return found
 
     def _rejected(self, name: str) -> bool:
