@@ -292,8 +292,9 @@ def build_graph(
     report = BuildReport(graph=str(root), documents=[])
     try:
         cache = RecordCache(root / CACHE_DIR)
-        ontology, ontology_count = ontology_fragment(cache)
-        manifest = Manifest(build_fingerprint(), {}, ontology_count)
+        fingerprint = build_fingerprint()
+        ontology, ontology_count = ontology_fragment(cache, fingerprint=fingerprint)
+        manifest = Manifest(fingerprint, {}, ontology_count)
         previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
         if previous is not None:
             current = ox.Store.read_only(str(current_build(root) / STORE_DIR))

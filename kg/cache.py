@@ -97,13 +97,15 @@ def trig_fragment(quads: Iterable[ox.Quad]) -> bytes:
     return data
 
 
-def ontology_fragment(cache: RecordCache | None = None) -> tuple[bytes, int]:
+def ontology_fragment(
+    cache: RecordCache | None = None, *, fingerprint: str | None = None
+) -> tuple[bytes, int]:
     """The ontology (default graph) as TriG, and its number of quads.
 
-    With a ``cache``, it is kept there under the build fingerprint, so a rebuild reads it
-    instead of parsing and writing the ontology again.
+    With a ``cache``, it is kept there under the build ``fingerprint`` (computed when not
+    given), so a rebuild reads it instead of parsing and writing the ontology again.
     """
-    fingerprint = build_fingerprint()
+    fingerprint = fingerprint or build_fingerprint()
     if cache is None:
         return _ontology_fragment(fingerprint)
     kept = cache.get_ontology(fingerprint)
@@ -208,13 +210,17 @@ class RecordCache:
             "fragment": len(document.fragment),
             "record": document.record_json,
         }
-        target = self._path(key)
+        head = json.dumps(meta, ensure_ascii=False).encode()
+        self._write(self._path(key), head + b"\n" + document.fragment)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        """Write ``data`` to a temporary name next to ``target``, then rename it: a reader
+        never sees half a file."""
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        head = json.dumps(meta, ensure_ascii=False).encode()
-        tmp.write_bytes(head + b"\n" + document.fragment)
+        tmp.write_bytes(data)
         os.replace(tmp, target)
 
     def _ontology_path(self, fingerprint: str) -> Path:
@@ -230,11 +236,9 @@ class RecordCache:
         return (fragment, count) if len(fragment) == size else None
 
     def put_ontology(self, fingerprint: str, fragment: bytes, count: int) -> None:
-        target = self._ontology_path(fingerprint)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        tmp.write_bytes(f"{count} {len(fragment)}\n".encode() + fragment)
-        os.replace(tmp, target)
+        self._write(
+            self._ontology_path(fingerprint), f"{count} {len(fragment)}\n".encode() + fragment
+        )
 
     def prune(self, keep: set[str], *, fingerprint: str | None = None) -> int:
         """Remove the entries whose key is not in ``keep``, and the kept ontologies of

@@ -257,7 +257,7 @@ def evaluate(
         _fail(exc)
     typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if json_ else result.table())
     if errors and not json_:
-        typer.echo("\n" + result.errors() if result.errors() else "\nno errors")
+        typer.echo("\n" + (result.errors() or "no errors"))
 
 
 @app.command()

@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     # --- RDF and ontology (E4xx) -----------------------------------------------------
     "E401": "ontology file {path} cannot be parsed: {reason}",
     "E402": "term {term!r} is not defined in the ontology namespace {namespace}",
+    "E403": "cue set {term!r} has an entry without '=' ({entry!r}); write it as key=value",
     # --- store and query (E5xx) ------------------------------------------------------
     "E501": "no graph store at {path}; run `kg build CORPUS --out {path}` first",
     "E502": "the graph store at {path} cannot be opened: {reason}",

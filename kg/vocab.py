@@ -153,6 +153,21 @@ class Vocabulary:
         except KeyError:
             raise OntologyError("E402", term=name, namespace=BASE + "cue/") from None
 
+    def cue_pairs(self, name: str) -> tuple[tuple[str, str], ...]:
+        """The ``key=value`` entries of cue set ``name`` as pairs, in their order
+        (cue:level-words ``省=province`` → ``("省", "province")``).
+
+        Raises:
+            OntologyError: no such cue set (E402), or an entry without ``=`` (E403).
+        """
+        pairs = []
+        for entry in self.cue(name):
+            key, sep, value = entry.partition("=")
+            if not sep:
+                raise OntologyError("E403", term=name, entry=entry)
+            pairs.append((key, value))
+        return tuple(pairs)
+
     def chain(self, code: str) -> list[RegionEntry]:
         """The region and its ancestors, lowest first (cached)."""
         cache = self.__dict__.setdefault("_chains", {})

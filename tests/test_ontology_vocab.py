@@ -435,8 +435,8 @@ def test_ontology_vocab_generic_agency_terms_are_many_and_not_organ_surfaces(org
 CUES_FILES = sorted((REPO_ROOT / "ontology").glob("cues*.ttl"))
 CUE = Namespace("https://w3id.org/cgkg/cue/")
 RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
-#: ``vocab.cue("name")`` in the code (the only way the code reads a cue set)
-CUE_CALL = re.compile(r"""\.cue\(\s*["']([^"']+)["']\s*\)""")
+#: ``vocab.cue("name")`` or ``vocab.cue_pairs("name")`` in the code (how the code reads a cue set)
+CUE_CALL = re.compile(r"""\.cue(?:_pairs)?\(\s*["']([^"']+)["']\s*\)""")
 #: Han ideographs (CJK unified, extension A, compatibility, extensions B–F). CJK punctuation
 #: (《》〔〕“”、，。) is typography, not words, and may stay in code like ASCII punctuation.
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -542,3 +542,17 @@ def test_ontology_vocab_ambiguous_region_names_are_county_names_that_are_words(c
     }
     assert names and names <= county
     assert {"振兴", "新建", "惠民", "同心", "海城市"} <= names
+
+
+def test_ontology_vocab_cue_pairs_split_key_value_cues() -> None:
+    import dataclasses
+
+    from kg.errors import OntologyError
+    from kg.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    levels = dict(vocab.cue_pairs("level-words"))
+    assert levels["省"] == "province" and levels["县"] == "county"
+    broken = dataclasses.replace(vocab, cues={**vocab.cues, "level-words": ("省=province", "市")})
+    with pytest.raises(OntologyError, match="E403.*level-words"):
+        broken.cue_pairs("level-words")

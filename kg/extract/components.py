@@ -134,7 +134,7 @@ class PolicyRecognizer(_Component):
 class DateRecognizer(_Component):
     def setup(self, vocab: Vocabulary) -> None:
         self.proposal = re.compile(vocab.cue("proposal-number")[0])
-        self.date = date_pattern(vocab.cue("date-units"))
+        self.date = date_pattern(dict(vocab.cue_pairs("date-units")))
 
     def process(self, text: str, doc: Doc, data: dict[str, Any]) -> None:
         data["dates"] = find_dates(text, self.date)

@@ -76,7 +76,7 @@ class Context:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
-        self._genre = [tuple(w.split("=", 1)) for w in vocab.cue("genre-words")]
+        self._genre = list(vocab.cue_pairs("genre-words"))
         self._status_words = {
             "pilot": _any_word(vocab.cue("pilot-words")),
             "called-for": _any_word(vocab.cue("called-for-words")),
@@ -87,16 +87,16 @@ class Context:
             "planned": _any_word(vocab.cue("planned-headings")),
             "implemented": _any_word(vocab.cue("implemented-headings")),
         }
-        self._genre_default = dict(w.split("=", 1) for w in vocab.cue("genre-defaults"))
+        self._genre_default = dict(vocab.cue_pairs("genre-defaults"))
         self._since = [re.compile(p) for p in vocab.cue("since-patterns")]
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
-        self._government = [tuple(w.split("=", 1)) for w in vocab.cue("government-organ")]
+        self._government = list(vocab.cue_pairs("government-organ"))
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
-        self._self_level_words = dict(w.split("=", 1) for w in vocab.cue("level-words"))
+        self._self_level_words = dict(vocab.cue_pairs("level-words"))
         self._own_prefixes = frozenset(vocab.cue("own-prefixes"))
         self._whole_prefixes = frozenset(vocab.cue("whole-prefixes"))
-        date_words = "".join(w.split("=", 1)[1] for w in vocab.cue("date-units"))
+        date_words = "".join(word for _, word in vocab.cue_pairs("date-units"))
         date_words += "".join(vocab.cue("source-label"))
         # a line of only a date and its source label (2023-09-15 来源：…) is no title
         self._date_line = re.compile(

@@ -111,14 +111,20 @@ class RegionFinder:
             self.vocab.regions[c].level == "county" for c in codes if c in self.vocab.regions
         )
 
-    def marked_off(self, text: str, start: int, end: int, *, after_region: bool) -> bool:
-        """True when the neighbours of ``text[start:end]`` set it off as a name: punctuation
-        or a list on the left (or a region name ending right there), and punctuation or a
-        follower such as 市 / 等 / 和 on the right."""
+    def boundaries(self, text: str, start: int, end: int) -> tuple[bool, bool]:
+        """Whether ``text[start:end]`` is set off as a name on the left (start of text or
+        not a CJK character before it) and on the right (end of text, not a CJK character,
+        or a follower such as 市 / 等 / 和)."""
         prev, nxt = text[start - 1 : start], text[end : end + 1]
-        left = after_region or not prev or not is_cjk(prev) or prev == "、"
+        left = not prev or not is_cjk(prev)
         right = not nxt or not is_cjk(nxt) or nxt in self.short_name_followers
-        return left and right
+        return left, right
+
+    def marked_off(self, text: str, start: int, end: int, *, after_region: bool) -> bool:
+        """True when ``text[start:end]`` is set off as a name on both sides, a region name
+        ending right before it counting as a left boundary (:meth:`boundaries`)."""
+        left, right = self.boundaries(text, start, end)
+        return (left or after_region) and right
 
     def find(self, text: str) -> list[RegionMention]:
         """Full names and province short names, leftmost-longest.
@@ -205,22 +211,10 @@ def find_local_regions(
             after = m.start in region_ends or (bool(out) and out[-1].end == m.start)
             if not finder.marked_off(text, m.start, m.end, after_region=after):
                 continue  # 全面振兴, “灯塔工厂”: the word, not 振兴区 or 灯塔市
-        nxt = text[m.end : m.end + 1]
-        prev = text[m.start - 1 : m.start]
         # a short name glued into a longer word is not a place (郑州 in 郑州银行 stays: it is
         # the city; but 新城 inside 建新城区 is not) — require a boundary on one side
-        county = all(
-            self_level == "county"
-            for self_level in (finder.vocab.regions[c].level for c in m.value)
-        )
-        if (
-            county
-            and prev
-            and is_cjk(prev)
-            and nxt
-            and is_cjk(nxt)
-            and nxt not in finder.short_name_followers
-        ):
+        county = all(finder.vocab.regions[c].level == "county" for c in m.value)
+        if county and not any(finder.boundaries(text, m.start, m.end)):
             continue
         out.append(RegionMention(m.start, m.end, m.key, m.value, "short"))
     return out
@@ -236,7 +230,7 @@ class AgencyFinder:
             for surface in organ.surfaces:
                 surfaces.setdefault(surface, []).append(slug)
         self._lexicon = Lexicon({k: tuple(sorted(v)) for k, v in surfaces.items()})
-        self._levels = dict(w.split("=", 1) for w in vocab.cue("level-words"))
+        self._levels = dict(vocab.cue_pairs("level-words"))
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))

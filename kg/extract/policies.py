@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.vocab import load_vocabulary
@@ -42,12 +43,13 @@ _BRACKETS = {
 }
 
 
-def date_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
-    """The regex of a full date, given cue:date-units (``year=年``, ``month=月``, ``day=日``).
+def date_pattern(units: Mapping[str, str]) -> re.Pattern[str]:
+    """The regex of a full date, given the words of cue:date-units (year → 年, month → 月,
+    day → 日; :meth:`~kg.vocab.Vocabulary.cue_pairs`).
 
     Groups: year, then month and day written with the unit words, or with - . / between.
     """
-    word = {unit: re.escape(w) for unit, w in (u.split("=", 1) for u in units)}
+    word = {unit: re.escape(w) for unit, w in units.items()}
     return re.compile(
         r"(?<!\d)((?:19|20)\d{2})\s*(?:"
         + word["year"]
@@ -63,7 +65,7 @@ def date_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
 def _default_cues() -> tuple[re.Pattern[str], str]:
     """The date regex and 文号 regex of the default ontology, for calls without them."""
     vocab = load_vocabulary()
-    return date_pattern(vocab.cue("date-units")), vocab.cue("document-number")[0]
+    return date_pattern(dict(vocab.cue_pairs("date-units"))), vocab.cue("document-number")[0]
 
 
 @dataclass(frozen=True, slots=True)

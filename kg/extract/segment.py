@@ -69,7 +69,7 @@ def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
     chapter = _characters(vocab.cue("chapter-units"))
     section = _characters(vocab.cue("section-units"))
     enumeration = _alternatives(vocab.cue("enumeration-word"))
-    year = dict(u.split("=", 1) for u in vocab.cue("date-units"))["year"]
+    year = dict(vocab.cue_pairs("date-units"))["year"]
     return LayoutPatterns(
         not_continuation=re.compile(
             r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*["
