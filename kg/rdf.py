@@ -277,6 +277,7 @@ def record_to_quads(record: DocumentRecord) -> list[ox.Quad]:
         if province:
             add(node, _c("adopterProvince"), _lit(province, "zh-Hans"))
         add(node, _c("evidence"), evidence(adoption.evidence))
+        add(node, _c("evidenceText"), _lit(adoption.evidence.text))  # oa:exact, repeated
         add(node, _c("sourceDocument"), doc)
         add(node, DERIVED, doc)
     return list(dict.fromkeys(out))

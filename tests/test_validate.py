@@ -22,7 +22,7 @@ GOOD_ADOPTION = """
 <urn:doc> { <urn:doc> a cgkg:Document ; dcterms:identifier "d" ; cgkg:sourceFile "d.txt" .
   <urn:a> a cgkg:Adoption ; cgkg:mechanism <urn:m> ; cgkg:adopter <urn:r> ; %(status)s
       cgkg:adopterName "武义县"@zh-Hans ; cgkg:adopterLevel %(level)s ; cgkg:year 2023 ;
-      cgkg:sourceDocument <urn:doc> ; cgkg:evidence <urn:ev> .
+      cgkg:sourceDocument <urn:doc> ; cgkg:evidence <urn:ev> ; cgkg:evidenceText "五社联动" .
   <urn:ev> a cgkg:Evidence ; oa:exact "五社联动" ; oa:start %(start)s ; oa:end 10 . }
 """
 
