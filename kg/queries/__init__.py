@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,8 +79,14 @@ class NamedQuery:
 
 
 def _load(path: Path) -> NamedQuery:
+    return _parse(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int) -> NamedQuery:  # read again when the file changes
     description, params = "", []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
         if not line.startswith("#"):
             break
         if line.startswith("# description:"):
@@ -89,7 +96,7 @@ def _load(path: Path) -> NamedQuery:
             if not m or m.group(2) not in KINDS:
                 raise QueryError("E508", path=path, line=line)
             params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
-    return NamedQuery(path.stem, description, tuple(params), path.read_text(encoding="utf-8"), path)
+    return NamedQuery(path.stem, description, tuple(params), text, path)
 
 
 def list_queries() -> list[NamedQuery]:
@@ -221,6 +228,7 @@ def _check_values(block: str, expected: list[dict[str, Term]]) -> None:
         raise QueryError("E506", reason="a parameter value does not survive SPARQL escaping")
 
 
+@functools.lru_cache(maxsize=64)  # the same few query texts, bound again and again
 def _outer_brace(text: str) -> int:
     """Index of the ``{`` that opens the query's WHERE clause (outside strings, IRIs, comments)."""
     i, depth = 0, 0
