@@ -78,6 +78,7 @@ class BuildReport:
     extractor: str = EXTRACTOR_VERSION
     incremental: bool = False  # the store was copied from the previous build and updated
     removed: list[str] = field(default_factory=list)  # documents of the previous build now gone
+    warnings: list[str] = field(default_factory=list)  # about the build as a whole (W602)
 
     @property
     def failed(self) -> list[DocumentOutcome]:
@@ -106,6 +107,7 @@ class BuildReport:
             "extracted": [d.path for d in self.documents if not d.cached],
             "cached": [d.path for d in self.documents if d.cached],
             "removed": self.removed,
+            "warnings": self.warnings,
             "documents": [asdict(d) for d in self.documents],
         }
 
@@ -359,7 +361,9 @@ def build_graph(
         (staging / REPORT_FILE).write_text(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
-        publish_build(root, staging)
+        tidied = publish_build(root, staging)
+        if tidied is not None:  # published all the same: say so, and do not fail the build
+            report.warnings.append(tidied)
     except OSError as exc:  # the disk filled up, the folder was removed under the build
         _discard(root, staging)
         raise BuildError("E609", path=root, reason=_write_failure(root, exc)) from exc

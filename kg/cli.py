@@ -162,6 +162,8 @@ def build(
     finally:
         if bar:
             bar.finish()
+    for text in [] if quiet else report.warnings:
+        typer.echo(text, err=True)
     if not quiet:
         typer.echo(
             f"built {len(report.built)} of {len(report.documents)} documents, "

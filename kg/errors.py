@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "W201": "{path}: no date found in the document",
     "W202": "{path}: no jurisdiction found in the document",
     "W601": "{path}: same bytes as {other}; built once",
+    "W602": "{path}: the new graph is published, but tidying up after it failed ({reason}); older build folders may be left in {path}/builds",
 }
 
 

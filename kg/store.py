@@ -36,7 +36,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, warning_text
 
 __all__ = [
     "GraphStore",
@@ -223,12 +223,15 @@ def _point_link(root: Path, name: str, build: Path) -> None:
     os.replace(tmp, root / name)
 
 
-def publish_build(root: Path, build: Path) -> None:
+def publish_build(root: Path, build: Path) -> str | None:
     """Make ``build`` the current graph (atomic link swap) and keep the one it replaces.
 
     The replaced build becomes ``previous``, so readers that opened it keep working until
     the next publish; the build that was previous before is removed, and so are folders
     left by dead builds. Folders of builds still running in other processes are kept.
+
+    Returns None, or a warning (W602) when the swap was made but tidying up after it failed:
+    the new graph is current all the same.
     """
     root = Path(root)
     link = root / _CURRENT
@@ -238,12 +241,16 @@ def publish_build(root: Path, build: Path) -> None:
         # first, so that a crash between the two swaps leaves the replaced build protected
         _point_link(root, _PREVIOUS, replaced)
     _point_link(root, _CURRENT, build)
-    (build / _PUBLISHED).touch()
-    for name in (TRIG_FILE, RECORDS_FILE, REPORT_FILE):
-        alias = root / name
-        if not alias.is_symlink() and not alias.exists():
-            os.symlink(Path(_CURRENT) / name, alias)
-    remove_stale_builds(root)
+    try:
+        (build / _PUBLISHED).touch()
+        for name in (TRIG_FILE, RECORDS_FILE, REPORT_FILE):
+            alias = root / name
+            if not alias.is_symlink() and not alias.exists():
+                os.symlink(Path(_CURRENT) / name, alias)
+        remove_stale_builds(root)
+    except OSError as exc:
+        return warning_text("W602", path=root, reason=exc.strerror or exc)
+    return None
 
 
 class GraphStore:

@@ -61,3 +61,27 @@ def test_store_publish_a_build_that_cannot_be_written_keeps_the_previous_graph(
     assert current_build(graph) == before
     assert sorted((graph / "builds").iterdir()) == builds  # the new build's folder is gone
     assert documents(GraphStore.open(graph)) == 2
+
+
+def test_store_publish_tidying_that_fails_after_the_swap_keeps_the_new_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the link points at the new build, a failure to tidy (here: removing old build
+    folders, as on a disk gone read-only) is a warning: the build stands and says so."""
+    import errno
+
+    import kg.store
+
+    graph, corpus = tmp_path / "graph", tmp_path / "corpus"
+    assert build_graph([corpus_of(corpus, 2)], graph).exit_code == 0
+
+    def read_only(root: Path) -> list[Path]:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(root / "builds"))
+
+    monkeypatch.setattr(kg.store, "remove_stale_builds", read_only)
+    report = build_graph([corpus_of(corpus, 3)], graph)
+    assert report.exit_code == 0
+    assert [w.split(" ", 1)[0] for w in report.warnings] == ["W602"]
+    assert "published" in report.warnings[0] and os.strerror(errno.EROFS) in report.warnings[0]
+    assert current_build(graph).is_dir()
+    assert documents(GraphStore.open(graph)) == 3  # the new graph is the current one

@@ -120,12 +120,13 @@ def test_store_adoptions_repeat_the_vocabulary_names_of_their_adopters(seed_grap
 
 def test_store_adoptions_repeat_their_evidence_sentence(seed_graph: Path) -> None:
     """cgkg:evidenceText (read by `adopters`) is the text of the adoption's evidence span."""
-    rows = GraphStore.open(seed_graph).select("""
+    table = GraphStore.open(seed_graph).select("""
         PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?a ?text ?exact WHERE {
           GRAPH ?doc { ?a a cgkg:Adoption ; cgkg:evidence/oa:exact ?exact .
-                       OPTIONAL { ?a cgkg:evidenceText ?text } } }""").to_dicts()
+                       OPTIONAL { ?a cgkg:evidenceText ?text } } }""")
+    rows = table.to_dicts()
     assert len(rows) > 50
     assert all(row["text"] == row["exact"] for row in rows), rows
     assert len({row["a"] for row in rows}) == len(rows)  # one text per adoption
