@@ -178,6 +178,18 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("做到“应保尽保”。", set()),
         ("推进社区协商。", set()),
         ("健全“社区协商”机制。", {"社区协商"}),
+        # a campaign word (工程, 行动, 改革) after a quoted name makes it a campaign of its own
+        ("全面实施“六邻”工程。", {"六邻"}),
+        ("集中开展“清三欠”行动。", {"清三欠"}),
+        ("深化“四办”改革。", {"四办"}),
+        # 项目 and 品牌 follow economic labels as often: they still need a governance term
+        ("严控“两高”项目。", set()),
+        ("杜绝“面子”工程。", set()),  # an idiom for vanity projects, not a campaign
+        # digits: a code name before a method word, a count otherwise
+        ("推广“1448”工作模式。", {"1448"}),
+        ("完成“2110”户改造。", set()),
+        # a two-character method word may run on into the sentence
+        ("推动“2+2+3”综窗工作模式向县覆盖。", {"2+2+3"}),
     ],
 )
 def test_extract_mechanism_names_found_and_rejected(nlp, sentence: str, found: set[str]) -> None:

@@ -2,7 +2,8 @@
 
 Discovery rules (cue words in ``ontology/cues.ttl``):
 
-1. a quoted name followed by a mechanism suffix: “全岗通”工作机制, “幸福家园”村社互助项目;
+1. a quoted name followed by a mechanism suffix: “全岗通”工作机制, “六邻”工程, “幸福家园”村社
+   互助项目 (项目 and the like need a governance term in the name);
 2. a quoted numbered slogan: “一有七中心”, “1+3+N” — but not a bare count (“六项”) or a
    plan period (“十四五”);
 3. an unquoted programme after an action verb, ending in 行动 / 工程 / 计划 and naming
@@ -110,11 +111,17 @@ class MechanismFinder:
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
         self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
         self._method_suffixes = tuple(vocab.cue("method-suffixes"))
-        # “医养康孝”老年友善服务模式: a few more words, then a method word, name a method
+        self._campaign_suffixes = frozenset(vocab.cue("campaign-suffixes"))
+        # “医养康孝”老年友善服务模式: a few more words, then a method word, name a method.
+        # A method word of two or more characters may run on into the sentence (…工作模式向
+        # 县覆盖); a one-character one (制) must end the run, or it is part of a word (编制).
+        words = sorted(self._method_suffixes, key=len, reverse=True)
         self._modified_method = re.compile(
             r"[\u4e00-\u9fff]{1,8}?("
-            + "|".join(map(re.escape, sorted(self._method_suffixes, key=len, reverse=True)))
-            + r")(?![\u4e00-\u9fff])"
+            + "|".join(
+                re.escape(w) if len(w) > 1 else re.escape(w) + r"(?![\u4e00-\u9fff])" for w in words
+            )
+            + r")"
         )
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
@@ -228,14 +235,17 @@ class MechanismFinder:
     def _accept_quoted(self, name: str, suffix: str | None) -> bool:
         """Whether a quoted name is a mechanism, given the suffix word after it (if any).
 
-        Method words (机制, 模式, 工作法, 制度) make any name a mechanism; programme words
-        (行动, 工程, 计划, 项目 …) and numbered slogans need a governance term in the name;
-        a bare quoted name needs a strong governance term (塞上枫桥, 民意速办).
+        Method words (机制, 模式, 工作法, 制度) and campaign words (行动, 工程, 改革) make any
+        name a mechanism; the other programme words (计划, 项目, 品牌 …) and numbered slogans
+        need a governance term in the name; a bare quoted name needs a strong governance term
+        (塞上枫桥, 民意速办).
         """
         if self._known(name):
             return True
         governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
-        if suffix in self._method_suffixes or name.endswith(self._named_methods):
+        if suffix in self._method_suffixes or suffix in self._campaign_suffixes:
+            return True
+        if name.endswith(self._named_methods):
             return True
         if suffix is not None or name.endswith(self._named_suffixes):
             return governance or self._is_slogan(name)
@@ -245,6 +255,8 @@ class MechanismFinder:
 
     def _is_count(self, name: str) -> bool:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""
+        if name.isascii() and name.isdigit() and len(name) >= 3:
+            return False  # “1448”, “2110”: a code name (counts are “3个”, “六项”)
         rest = name.lstrip("".join(self._numerals))
         return rest != name and (not rest or rest in self._measure)
 
