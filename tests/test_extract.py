@@ -144,6 +144,18 @@ def test_extract_status_from_next_steps_heading(nlp) -> None:
     assert {a.status for a in extract(body, nlp=nlp).adoptions} == {"implemented", "planned"}
 
 
+def test_extract_status_from_an_unnumbered_part_title_over_numbered_sections(nlp) -> None:
+    """A work report's parts (2023年工作回顾, 2024年工作建议) are unnumbered titles and its
+    sections under them numbered (一、): a section heading without a cue keeps its part's status."""
+    body = (
+        SHENYANG_REPORT
+        + "2023年工作回顾\n一、基层治理取得新进展\n推行“五社联动”机制。\n"
+        + "2024年工作建议\n一、提升基层治理水平\n深化“四社联动”机制。\n"
+    )
+    found = {(a.mechanism, a.status) for a in extract(body, nlp=nlp).adoptions}
+    assert found == {("五社联动", "implemented"), ("四社联动", "planned")}
+
+
 def test_extract_cue_words_inside_a_name_are_not_status_cues(nlp) -> None:
     record = extract(
         "关于社区工作的答复\n2016年起，我省开展了农村社区服务中心建设三年行动计划。"

@@ -82,9 +82,9 @@ def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
         ),
         ranked_headings=(
             (re.compile(rf"^\s*{ordinal}[{numerals}\d]+[{chapter}]"), 0),
-            (re.compile(rf"^\s*[{numerals}]+、"), 1),
-            (re.compile(rf"^\s*[（(][{numerals}]+[）)]"), 2),
-            (re.compile(r"^\s*\d+[.、．]"), 3),
+            (re.compile(rf"^\s*[{numerals}]+、"), 2),
+            (re.compile(rf"^\s*[（(][{numerals}]+[）)]"), 3),
+            (re.compile(r"^\s*\d+[.、．]"), 4),
         ),
     )
 
@@ -189,7 +189,9 @@ def _heading_rank(
     if 4 <= len(line) <= _PLAIN_HEADING_MAX and not any(
         ch in line for ch in _LINE_END_PUNCT + "，,"
     ):
-        return 1  # a short line without punctuation: an unnumbered section title
+        # a short line without punctuation: an unnumbered title, ranked above 一、 sections,
+        # as a work report's parts (2024年工作建议) stand above the sections they hold
+        return 1
     return None
 
 
