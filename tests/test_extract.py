@@ -202,6 +202,9 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("完成“2110”户改造。", set()),
         # a two-character method word may run on into the sentence
         ("推动“2+2+3”综窗工作模式向县覆盖。", {"2+2+3"}),
+        # quoted names in a row share the word after them
+        ("完善“服务包”“服务管家”机制。", {"服务包", "服务管家"}),
+        ("深化运用“六防六化”工作方法。", {"六防六化"}),
     ],
 )
 def test_extract_mechanism_names_found_and_rejected(nlp, sentence: str, found: set[str]) -> None:

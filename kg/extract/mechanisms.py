@@ -34,6 +34,7 @@ __all__ = [
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
+_QUOTED_SERIES = re.compile(r"^(?:[、和与及]?“[^“”\n]{2,30}”)+")  # “服务包”“服务管家”机制
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +188,10 @@ class MechanismFinder:
             name = m.group(1).strip()
             if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
                 continue
-            after = text[m.end() : m.end() + 40]
+            after = text[m.end() : m.end() + 80]
+            series = _QUOTED_SERIES.match(after)  # names in a row share the word after them
+            after = after[series.end() :] if series else after
+            after = after[:40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             suffix = self._suffix_of(tail)
