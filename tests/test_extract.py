@@ -115,6 +115,13 @@ def test_extract_county_names_that_are_words_count_where_marked_off(nlp) -> None
     assert {"海城市", "灯塔市"} <= {p.name for p in record.regions}
 
 
+def test_extract_the_country_is_not_one_of_the_places_a_document_names(nlp) -> None:
+    record = extract(
+        SHENYANG_REPORT + "今年是中华人民共和国成立75周年，沈河区推行“五社联动”机制。\n", nlp=nlp
+    )
+    assert {p.name for p in record.regions} == {"沈阳市", "沈河区"}
+
+
 def test_extract_a_name_shared_by_two_units_is_the_one_in_the_documents_province(nlp) -> None:
     """和平区 is a district of 天津 and of 沈阳: in a 沈阳 document, 沈阳's."""
     record = extract(SHENYANG_REPORT + "和平区、沈河区推行“五社联动”机制。\n", nlp=nlp)

@@ -80,6 +80,8 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
             place = place_of(vocab.regions[mention.codes[0]])
         else:
             continue  # ambiguous names stay unresolved rather than guessed
+        if place.level == "national":
+            continue  # the country frames every document (中华人民共和国成立75周年): no place in it
         places.setdefault(place.name, place)
 
     agencies = tuple(
