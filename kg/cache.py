@@ -50,7 +50,7 @@ CACHE_DIR = "cache"
 MANIFEST_FILE = "manifest.json"
 _KG = Path(__file__).resolve().parent
 _CACHE_FORMAT = b"cgkg.cache.v3\0"
-_CODE = ("read.py", "record.py", "rdf.py", "vocab.py", "build.py")
+_CODE = ("read.py", "html.py", "record.py", "rdf.py", "vocab.py", "build.py")
 
 
 def build_fingerprint() -> str:

@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import html
 import os
 import re
 import stat
 from array import array
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from typing import NamedTuple
 
 import charset_normalizer
 import opencc
 
 from kg.errors import ReadError, warning_text
+from kg.html import looks_like_html, rewrite, strip_html
 
 __all__ = [
     "TRADITIONAL_SHARE",
@@ -191,129 +189,6 @@ def index_range(start: int, stop: int, *, typecode: str = "q") -> array:
     return counting[start:stop]
 
 
-def _rewrite(
-    text: str, starts: array, ends: array, edits: Iterable[tuple[int, int, str]]
-) -> tuple[str, array, array]:
-    """Replace ``text[i:j]`` by ``new`` for each sorted, disjoint edit ``(i, j, new)``.
-
-    Each new character maps to the whole source range of ``text[i:j]``; ``new == ""`` deletes.
-    """
-    parts: list[str] = []
-    new_starts, new_ends = array("q"), array("q")
-    position = 0
-    for i, j, new in edits:
-        parts.append(text[position:i])
-        new_starts += starts[position:i]
-        new_ends += ends[position:i]
-        if new:
-            parts.append(new)
-            new_starts += array("q", [starts[i]]) * len(new)
-            new_ends += array("q", [ends[j - 1]]) * len(new)
-        position = j
-    if position == 0:
-        return text, starts, ends
-    parts.append(text[position:])
-    new_starts += starts[position:]
-    new_ends += ends[position:]
-    return "".join(parts), new_starts, new_ends
-
-
-# --- HTML ----------------------------------------------------------------------------------
-_HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
-_HTML_TAG = re.compile(  # common tags, to tell HTML without a doctype from plain text
-    r"</?(?:p|div|span|br|a|table|tr|td|li|ul|h[1-6]|script|style|meta|img|b|strong|font)\b[^<>]*>",
-    re.IGNORECASE,
-)
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "title"})
-_BLOCK = frozenset(
-    "address article aside blockquote body br caption center dd div dl dt fieldset figcaption"
-    " figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table"
-    " tbody tfoot thead tr ul".split()
-)
-_CELL = frozenset({"td", "th"})
-_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)")
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-
-
-def _looks_like_html(text: str) -> bool:
-    """True for a doctype, ``<html>`` or ``<body>`` tag, or at least one tag per 200 chars."""
-    if _HTML_START.search(text[:4096]):
-        return True
-    tags = len(_HTML_TAG.findall(text))
-    return tags >= 2 and tags * 200 >= len(text)
-
-
-class _HtmlEvents(HTMLParser):
-    """Collects ``(offset, kind, tag or data)`` of tags and text; offsets index the source."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.events: list[tuple[int, str, str]] = []
-
-    def _record(self, kind: str, value: str) -> None:
-        line, column = self.getpos()
-        self.events.append((self.line_starts[line - 1] + column, kind, value))
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self._record("start", tag)
-
-    def handle_startendtag(self, tag: str, attrs: object) -> None:
-        self._record("empty", tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._record("end", tag)
-
-    def handle_data(self, data: str) -> None:
-        self._record("data", data)
-
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
-        # The stdlib version raises AssertionError on `<![foo ...]>`; skip any such section.
-        end = self.rawdata.find("]>", i + 3)
-        return end if end < 0 else end + 2
-
-
-def _strip_html(source: str) -> tuple[str, array, array]:
-    """Text of an HTML page: tags removed, skipped elements dropped, entities decoded.
-
-    Block tags become newlines, table cells spaces; whitespace runs collapse to one newline
-    (if they hold one) or one space, and are dropped at both ends of the page.
-    """
-    # The parser's own handling of `&` depends on where its buffer ends, so it sees `&`
-    # replaced (same length: offsets hold) and entities are decoded afterwards.
-    parser = _HtmlEvents(source)
-    parser.feed(source.replace("&", "\ue000"))
-    parser.close()
-    parts: list[str] = []
-    starts, ends = array("q"), array("q")
-    depth = 0  # open elements whose content is dropped
-    for index, (offset, kind, value) in enumerate(parser.events):
-        if kind == "data" and depth == 0:
-            parts.append(source[offset : offset + len(value)])
-            starts.extend(range(offset, offset + len(value)))
-            ends.extend(range(offset + 1, offset + len(value) + 1))
-        elif kind != "data" and value == "body":
-            depth = 0  # <body> ends a <head> that was never closed
-        elif kind == "start" and value in _SKIPPED:
-            depth += 1
-        elif kind == "end" and value in _SKIPPED:
-            depth = max(0, depth - 1)
-        elif kind != "data" and depth == 0 and (value in _BLOCK or value in _CELL):
-            following = parser.events[index + 1 : index + 2]
-            parts.append("\n" if value in _BLOCK else " ")
-            starts.append(offset)
-            ends.append(following[0][0] if following else len(source))
-    text = "".join(parts)
-    edits = [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
-    text, starts, ends = _rewrite(text, starts, ends, edits)
-    edits = []
-    for run in _HTML_SPACE.finditer(text):
-        inside = 0 < run.start() and run.end() < len(text)  # runs at both ends are dropped
-        new = ("\n" if "\n" in run.group() else " ") if inside else ""
-        edits.append((run.start(), run.end(), new))
-    return _rewrite(text, starts, ends, edits)
-
-
 # --- pinyin artefacts ----------------------------------------------------------------------
 _PINYIN_GROUP = re.compile(f"(?<=[{_CJK}])[(（]([a-z{_PINYIN_VOWELS}]{{1,6}})[)）]")
 _TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")
@@ -431,7 +306,7 @@ def _unify_punctuation(text: str, starts: array, ends: array) -> tuple[str, arra
             edits.append((k, k + 1, "" if text.startswith("\n", k + 1) else "\n"))
         else:
             edits.append((k, k + 1, _PUNCTUATION[char]))
-    return _rewrite(text, starts, ends, edits)
+    return rewrite(text, starts, ends, edits)
 
 
 # --- the pipeline --------------------------------------------------------------------------
@@ -460,14 +335,14 @@ def normalise(
     >>> n.starts[5], n.ends[5]  # `&` comes from `&amp;`
     (18, 23)
     """
-    is_html = _looks_like_html(original) if html is None else html
+    is_html = looks_like_html(original) if html is None else html
     if is_html:
-        text, starts, ends = _strip_html(original)
+        text, starts, ends = strip_html(original)
     else:
         text = original
         starts, ends = index_range(0, len(text)), index_range(1, len(text) + 1)
     pinyin = [m.span() for m in _PINYIN_GROUP.finditer(text) if _is_toned_syllable(m[1])]
-    text, starts, ends = _rewrite(text, starts, ends, [(a, b, "") for a, b in pinyin])
+    text, starts, ends = rewrite(text, starts, ends, [(a, b, "") for a, b in pinyin])
     convert = _looks_traditional(text) if traditional is None else traditional
     if convert:
         text, starts, ends = _to_simplified(text, starts, ends)
