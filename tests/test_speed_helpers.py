@@ -98,11 +98,11 @@ def test_speed_mechanism_suffix_is_the_longest_that_starts_the_tail(nlp, tail: s
     ("line", "rank"),
     [
         ("第一章 总则", 0),
-        ("  二、主要任务", 1),
-        ("（三）完善机制", 2),
-        ("(十)加强保障。", 2),
-        ("4．推进试点", 3),
-        ("社区治理创新", 1),
+        ("社区治理创新", 1),  # unnumbered: above 一、 (a work report's 2024年工作建议)
+        ("  二、主要任务", 2),
+        ("（三）完善机制", 3),
+        ("(十)加强保障。", 3),
+        ("4．推进试点", 4),
         ("我市推进社区治理，成效明显。", None),
     ],
 )

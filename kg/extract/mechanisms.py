@@ -34,7 +34,6 @@ __all__ = [
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
-_QUOTED_SERIES = re.compile(r"^(?:[、和与及]?“[^“”\n]{2,30}”)+")  # “服务包”“服务管家”机制
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +123,9 @@ class MechanismFinder:
             )
             + r")"
         )
+        # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
+        joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
+        self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
@@ -189,7 +191,7 @@ class MechanismFinder:
             if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
                 continue
             after = text[m.end() : m.end() + 80]
-            series = _QUOTED_SERIES.match(after)  # names in a row share the word after them
+            series = self._series.match(after)  # names in a row share the word after them
             after = after[series.end() :] if series else after
             after = after[:40]
             paren = _PAREN_AFTER.match(after)
