@@ -3,7 +3,8 @@
 The rules are those of ``shared/gold/README.md`` and the numbers agree with the reference
 scorer ``shared/gold/score.py``. Labels, titles and names are compared after NFKC
 normalisation with quotes and white space removed; mechanism labels also lose a trailing
-机制 / 模式 / 工作法 and region names a trailing 省 / 市 / 县 and the like. A gold
+机制 / 模式 / 工作法 and region names a trailing 省 / 市 / 县 and the like (the cue sets
+``gold-mechanism-suffixes`` and ``gold-region-suffixes`` in ``ontology/cues.ttl``). A gold
 ``uncertain`` item that a record finds is not a false positive. Counts are summed over all
 documents before P / R / F1 are computed (micro-averaging).
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import BuildError, RecordError
+from kg.vocab import load_vocabulary
 
 __all__ = [
     "CATEGORIES",
@@ -46,12 +48,17 @@ CATEGORIES: tuple[str, ...] = (
 )
 #: Characters dropped before any comparison (after NFKC), along with all white space.
 QUOTE_CHARACTERS = frozenset("“”\"'‘’「」『』《》〈〉<>")
-#: A generic ending that is not part of a mechanism's name.
-MECHANISM_SUFFIX = re.compile(r"(?:工作机制|服务机制|机制|模式|工作法)$")
-#: An administrative ending that is not needed to tell regions apart.
-REGION_SUFFIX = re.compile(
-    r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|特别行政区|省|市|县|区|盟|旗)$"
-)
+
+
+def _ending(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that matches any of ``words`` at the end of a string (the longest one)."""
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
+#: A generic ending that is not part of a mechanism's name (cue:gold-mechanism-suffixes).
+MECHANISM_SUFFIX = _ending(load_vocabulary().cue("gold-mechanism-suffixes"))
+#: An administrative ending that is not needed to tell regions apart (cue:gold-region-suffixes).
+REGION_SUFFIX = _ending(load_vocabulary().cue("gold-region-suffixes"))
 #: Adopter levels that make the adopter the whole country rather than a province.
 NATIONAL_LEVELS = frozenset({"national", "country"})
 

@@ -25,13 +25,12 @@ from matplotlib.ticker import MaxNLocator
 
 from kg.api import Graph
 from kg.errors import ShowError
-from kg.vocab import LEVEL_NOTATIONS
+from kg.vocab import CGKG, LEVEL_NOTATIONS, load_vocabulary
 
 __all__ = ["PLOTS", "has_cjk", "has_cjk_font", "cjk_font", "diffusion", "heatmap", "write_plot"]
 
 PLOTS = ("diffusion", "heatmap")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_PROBE = "五社联动省"
 _PREFERRED = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -52,6 +51,28 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def _captions() -> dict[str, str]:
+    """The Chinese captions that are no ontology terms (cue:captions)."""
+    return dict(load_vocabulary().cue_pairs("captions"))
+
+
+def _term_labels(term: str) -> tuple[str, str]:
+    """The Chinese and the English (short) label of an ontology term."""
+    vocab = load_vocabulary()
+    return vocab.term_label(term, "zh-Hans"), vocab.term_label(term, "en")
+
+
+def _bilingual(zh: str, en: str, *, cjk: bool) -> str:
+    """``年份 year`` with a CJK font, else ``year``."""
+    return f"{zh} {en}" if cjk else en
+
+
+@functools.lru_cache(maxsize=1)
+def _probe() -> str:
+    """The Chinese characters of the captions: a font that draws them all draws Chinese."""
+    return "".join(dict.fromkeys(_CJK.findall("".join(_captions().values()))))
+
+
 def _covers(path: str) -> bool:
     from matplotlib.ft2font import FT2Font
 
@@ -59,7 +80,7 @@ def _covers(path: str) -> bool:
         charmap = FT2Font(path).get_charmap()
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(ord(ch) in charmap for ch in _PROBE)
+    return all(ord(ch) in charmap for ch in _probe())
 
 
 @functools.lru_cache(maxsize=1)
@@ -175,12 +196,13 @@ def diffusion(
                 marker="o",
                 label=names["label"] if cjk else names["label_en"],
             )
+        captions = _captions()
         ax.set_xticks(years)
-        ax.set_xlabel("年份 year" if cjk else "year")
-        ax.set_ylabel("累计采纳地区 cumulative adopters" if cjk else "cumulative adopters")
-        ax.set_title(f"{name}: " + ("扩散 diffusion" if cjk else "diffusion"))
+        ax.set_xlabel(_bilingual(captions["year"], "year", cjk=cjk))
+        ax.set_ylabel(_bilingual(captions["cumulative-adopters"], "cumulative adopters", cjk=cjk))
+        ax.set_title(f"{name}: " + _bilingual(captions["diffusion"], "diffusion", cjk=cjk))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(title="级别 level" if cjk else "level")
+        ax.legend(title=_bilingual(*_term_labels(CGKG.level), cjk=cjk))
         ax.grid(alpha=0.3)
         return _render(fig, out)
 
@@ -250,13 +272,15 @@ def heatmap(
                     fontsize=5,
                     color="white",
                 )
-        title = "省份 × 机制: 首次年份 first year" if cjk else "province × mechanism: first year"
+        first_year = _bilingual(_captions()["first-year"], "first year", cjk=cjk)
+        province, mechanism = (
+            _term_labels(t)[0 if cjk else 1] for t in (CGKG.province, CGKG.Mechanism)
+        )
+        title = f"{province} × {mechanism}: {first_year}"
         ax.set_title(
             title + (f" ({unnamed} mechanisms without an English name left out)" if unnamed else "")
         )
-        fig.colorbar(
-            image, ax=ax, label="首次年份 first year" if cjk else "first year", fraction=0.03
-        )
+        fig.colorbar(image, ax=ax, label=first_year, fraction=0.03)
         return _render(fig, out)
 
 

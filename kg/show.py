@@ -27,6 +27,7 @@ from pyvis.network import Network
 from kg.api import Graph
 from kg.errors import ShowError
 from kg.network import NODE_TYPES, Filters, full_network, province_network
+from kg.vocab import CGKG, load_vocabulary
 
 __all__ = [
     "STYLES",
@@ -40,13 +41,13 @@ __all__ = [
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"  # shipped with pyvis
 
-# type -> (Chinese name, English name, colour, vis-network shape)
-STYLES: dict[str, tuple[str, str, str, str]] = {
-    "mechanism": ("机制", "mechanism", "#e6550d", "diamond"),
-    "region": ("地区", "region", "#3182bd", "dot"),
-    "agency": ("机关", "agency", "#31a354", "square"),
-    "policy": ("政策", "policy", "#756bb1", "triangle"),
-    "document": ("文件", "document", "#636363", "hexagon"),
+# type -> (ontology class, whose labels the legend shows; colour; vis-network shape)
+STYLES: dict[str, tuple[str, str, str]] = {
+    "mechanism": (CGKG.Mechanism, "#e6550d", "diamond"),
+    "region": (CGKG.Region, "#3182bd", "dot"),
+    "agency": (CGKG.Agency, "#31a354", "square"),
+    "policy": (CGKG.Policy, "#756bb1", "triangle"),
+    "document": (CGKG.Document, "#636363", "hexagon"),
 }
 STATUS_COLOURS = {
     "implemented": "#2ca25f",
@@ -73,14 +74,15 @@ OPTIONS: dict[str, Any] = {
     },
     "edges": {"smooth": False, "color": {"inherit": False}, "selectionWidth": 2},
 }
-_FACTS = {
-    "level": "级别 Level",
-    "province": "省份 Province",
-    "document": "文件 Document",
-    "file": "来源 File",
-    "genre": "体裁 Genre",
-    "number": "文号 Number",
-    "issuer": "发文机关 Issuer",
+# node attribute -> the ontology term whose labels name it in the node's details
+_FACTS: dict[str, str] = {
+    "level": CGKG.level,
+    "province": CGKG.province,
+    "document": CGKG.Document,
+    "file": CGKG.sourceFile,
+    "genre": CGKG.genre,
+    "number": CGKG.documentNumber,
+    "issuer": CGKG.issuerName,
 }
 _LABEL_CHARS = 18
 
@@ -100,6 +102,23 @@ def page_title(filters: Filters, *, full: bool) -> str:
     view = "full graph" if full else "mechanisms ↔ provinces"
     described = filters.describe()
     return f"cgkg explorer: {view}" + ("" if described == "none" else f" ({described})")
+
+
+def _labels(term: str) -> tuple[str, str]:
+    """The Chinese and the English label of an ontology term, as the page shows them."""
+    vocab = load_vocabulary()
+    return vocab.term_label(term, "zh-Hans"), vocab.term_label(term, "en")
+
+
+def _fact_name(term: str) -> str:
+    """``级别 Level``: a node detail's name, Chinese then English with a capital."""
+    zh, en = _labels(term)
+    return f"{zh} {en[:1].upper()}{en[1:]}"
+
+
+def _captions() -> dict[str, str]:
+    """The page's Chinese captions that are no ontology terms (cue:captions)."""
+    return dict(load_vocabulary().cue_pairs("captions"))
 
 
 def _short(label: str) -> str:
@@ -126,10 +145,11 @@ def explorer_network(
     if g.number_of_nodes() == 0:
         raise ShowError("E703", filters=filters.describe())
     net = Network(directed=full, cdn_resources="in_line", height="100%", width="100%")
+    fact_names = {key: _fact_name(term) for key, term in _FACTS.items()}
     for node, attrs in g.nodes(data=True):
-        colour, shape = STYLES[attrs["type"]][2:]
+        colour, shape = STYLES[attrs["type"]][1:]
         degree = g.degree(node)
-        facts = [[_FACTS[k], attrs[k]] for k in _FACTS if attrs.get(k) not in (None, "")]
+        facts = [[fact_names[k], attrs[k]] for k in _FACTS if attrs.get(k) not in (None, "")]
         net.add_node(
             node,
             label=_short(attrs["label"]),
@@ -183,20 +203,29 @@ def explorer_network(
 
 def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
     counts = {kind: sum(1 for n in net.nodes if n["type"] == kind) for kind in NODE_TYPES}
-    legend = [
-        {"label": zh, "label_en": en, "color": colour, "shape": shape, "count": counts[kind]}
-        for kind, (zh, en, colour, shape) in STYLES.items()
-        if counts[kind] or full
-    ]
+    legend = []
+    for kind, (term, colour, shape) in STYLES.items():
+        if counts[kind] or full:
+            zh, en = _labels(term)
+            legend.append(
+                {
+                    "label": zh,
+                    "label_en": en.lower(),
+                    "color": colour,
+                    "shape": shape,
+                    "count": counts[kind],
+                }
+            )
     if full:
+        adoption = _labels(CGKG.Adoption)[0]
         legend += [
-            {"label": "采纳", "label_en": status, "color": colour, "shape": "line", "count": None}
+            {"label": adoption, "label_en": status, "color": colour, "shape": "line", "count": None}
             for status, colour in STATUS_COLOURS.items()
         ]
     else:
         legend.append(
             {
-                "label": "连线粗细 = 文件数",
+                "label": _captions()["edge-width"],
                 "label_en": "edge width = documents",
                 "color": EDGE_COLOUR,
                 "shape": "line",
@@ -204,6 +233,15 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
             }
         )
     return legend
+
+
+def _view_caption(*, full: bool) -> str:
+    """``完整图 full graph``, or ``聚合 aggregated: 机制 ↔ 省份, edge = documents``."""
+    captions = _captions()
+    if full:
+        return f"{captions['full-graph']} full graph"
+    mechanism, province = _labels(CGKG.Mechanism)[0], _labels(CGKG.province)[0]
+    return f"{captions['aggregated']} aggregated: {mechanism} ↔ {province}, edge = documents"
 
 
 def _render(graph: Graph, filters: Filters, *, full: bool) -> tuple[str, int, int]:
@@ -216,7 +254,7 @@ def _render(graph: Graph, filters: Filters, *, full: bool) -> tuple[str, int, in
         "options": OPTIONS,
         "legend": _legend(net, full=full),
         "years": [min(years), max(years)] if years else None,
-        "view": "完整图 full graph" if full else "聚合 aggregated: 机制 ↔ 省份, edge = documents",
+        "view": _view_caption(full=full),
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     html = env.get_template("explorer.html").render(

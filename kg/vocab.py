@@ -42,6 +42,7 @@ _CGKG_URI = BASE + "ontology#"
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 LEVEL_NOTATIONS = {
     "NationalLevel": "national",
     "ProvinceLevel": "province",
@@ -141,6 +142,23 @@ class Vocabulary:
     cues: dict[str, tuple[str, ...]]
     region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     mechanism_labels: dict[str, str] = field(default_factory=dict)
+    term_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def term_label(self, term: str, lang: str) -> str:
+        """The ``lang`` label of ontology term ``term`` (an IRI) as the explorer and the plots
+        show it: its ``cgkg:shortLabel`` where it has one, else its ``rdfs:label``.
+
+        Raises:
+            OntologyError: E402, the term has no label in that language.
+
+        >>> vocab = load_vocabulary()
+        >>> vocab.term_label(CGKG.Mechanism, "en"), vocab.term_label(CGKG.Agency, "en")
+        ('mechanism', 'Agency')
+        """
+        found = self.term_labels.get(str(term), {}).get(lang.lower())
+        if found is None:
+            raise OntologyError("E402", term=f"{term} (label @{lang})", namespace=_CGKG_URI)
+        return found
 
     def cue(self, name: str) -> tuple[str, ...]:
         """Words or patterns of cue set ``name`` (``cue:<name>`` in ``cues.ttl``).
@@ -293,6 +311,13 @@ def _tables(props: dict) -> Vocabulary:
     by_name: dict[str, list[str]] = defaultdict(list)
     for code, region in regions.items():
         by_name[region.name].append(code)
+    term_labels: dict[str, dict[str, str]] = {}
+    for iri, p in props.items():
+        if iri.startswith(_CGKG_URI):
+            # the short label wins; languages are lower case, as pyoxigraph reports them
+            for prop in (cg + "shortLabel", _RDFS_LABEL):
+                for value, lang in p.get(prop, []):
+                    term_labels.setdefault(iri, {}).setdefault(lang or "", value)
     labels: dict[str, str] = {}
     for slug, mechanism in sorted(mechanisms.items()):
         for label in (mechanism.label, *mechanism.alt_labels):
@@ -305,4 +330,5 @@ def _tables(props: dict) -> Vocabulary:
         cues=cues,
         region_names={k: tuple(sorted(v)) for k, v in by_name.items()},
         mechanism_labels=labels,
+        term_labels=term_labels,
     )

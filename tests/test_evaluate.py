@@ -680,6 +680,22 @@ AGREEMENT_CASES = [("no-records", 0), ("empty-records", 0), ("perfect", 0)] + [
 
 
 @needs_shared
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [("MECHANISM_SUFFIX", "SUFFIX_MECH"), ("REGION_SUFFIX", "SUFFIX_REGION")]
+)
+def test_evaluate_suffixes_from_the_ontology_are_the_reference_scorers(ours, theirs):
+    """The endings read from ontology/cues.ttl are the ones shared/gold/score.py drops."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE_SCORER)
+    assert spec is not None and spec.loader is not None
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    expected = getattr(reference, theirs).pattern
+    assert getattr(kg.evaluate, ours).pattern == "(?:" + expected.removeprefix("(")
+
+
+@needs_shared
 @pytest.mark.parametrize(("kind", "seed"), AGREEMENT_CASES)
 def test_evaluate_agrees_with_the_reference_scorer(tmp_path, kind, seed):
     gold, records = make_case(kind, load_gold(GOLD_PATH), seed)

@@ -441,6 +441,8 @@ CUE_CALL = re.compile(r"""\.cue(?:_pairs)?\(\s*["']([^"']+)["']\s*\)""")
 #: (《》〔〕“”、，。) is typography, not words, and may stay in code like ASCII punctuation.
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 EXTRACT_DIR = REPO_ROOT / "kg" / "extract"
+#: Modules after the extractor that show or score Chinese text: their words are data too.
+SHOW_AND_SCORE_MODULES = [REPO_ROOT / "kg" / name for name in ("show.py", "plot.py", "evaluate.py")]
 
 
 def cues_read_by_code() -> dict[str, list[str]]:
@@ -510,6 +512,11 @@ def test_ontology_vocab_no_chinese_words_in_extractor_code(path: Path) -> None:
     assert code_strings_with_han(path) == []
 
 
+@pytest.mark.parametrize("path", SHOW_AND_SCORE_MODULES, ids=lambda p: p.name)
+def test_ontology_vocab_no_chinese_words_in_show_plot_and_evaluate_code(path: Path) -> None:
+    assert code_strings_with_han(path) == []
+
+
 @pytest.mark.parametrize(
     ("source", "found"),
     [
@@ -556,3 +563,35 @@ def test_ontology_vocab_cue_pairs_split_key_value_cues() -> None:
     broken = dataclasses.replace(vocab, cues={**vocab.cues, "level-words": ("省=province", "市")})
     with pytest.raises(OntologyError, match="E403.*level-words"):
         broken.cue_pairs("level-words")
+
+
+@pytest.mark.parametrize(
+    ("term", "zh_hans", "en"),
+    [
+        (CGKG.Mechanism, "机制", "mechanism"),  # the short label wins
+        (CGKG.Region, "地区", "Region"),  # a short label in one language only
+        (CGKG.Agency, "机关", "Agency"),  # no short label: the rdfs:label
+        (CGKG.Adoption, "采纳", "Adoption"),
+        (CGKG.level, "级别", "level"),
+        (CGKG.documentNumber, "文号", "number"),
+    ],
+)
+def test_ontology_vocab_term_label_prefers_the_short_label(
+    term: URIRef, zh_hans: str, en: str
+) -> None:
+    from kg.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    assert (vocab.term_label(term, "zh-Hans"), vocab.term_label(term, "en")) == (zh_hans, en)
+
+
+@pytest.mark.parametrize(
+    ("term", "lang"),
+    [(CGKG.Status, "zh-Hans"), (CGKG.Mechanism, "fr"), (CGKG.noSuchTerm, "en")],
+)
+def test_ontology_vocab_term_label_without_a_label_is_an_error(term: URIRef, lang: str) -> None:
+    from kg.errors import OntologyError
+    from kg.vocab import load_vocabulary
+
+    with pytest.raises(OntologyError, match="E402"):
+        load_vocabulary().term_label(term, lang)

@@ -88,3 +88,35 @@ def test_plot_bad_requests_are_clear_errors(
 ) -> None:
     with pytest.raises(ShowError, match=code):
         write_plot(graph, kind, tmp_path / "fig.png", mechanism=mechanism)
+
+
+@pytest.mark.parametrize(
+    ("cjk", "diffusion_captions", "heatmap_captions"),
+    [
+        (
+            True,
+            [
+                "年份 year",
+                "累计采纳地区 cumulative adopters",
+                "五社联动: 扩散 diffusion",
+                "级别 level",
+            ],
+            ["省份 × 机制: 首次年份 first year", "首次年份 first year"],
+        ),
+        (
+            False,
+            ["year", "cumulative adopters", "Five-society linkage: diffusion", "level"],
+            ["province × mechanism: first year", "first year"],
+        ),
+    ],
+)
+def test_plot_captions_read_from_the_ontology(
+    graph: kg.Graph, cjk: bool, diffusion_captions: list[str], heatmap_captions: list[str]
+) -> None:
+    """Axis labels and titles: cue:captions and the labels of cgkg terms (级别, 省份, 机制)."""
+    curve = diffusion(graph, "五社联动", cjk=cjk).axes[0]
+    drawn = [curve.get_xlabel(), curve.get_ylabel(), curve.get_title()]
+    assert drawn + [curve.get_legend().get_title().get_text()] == diffusion_captions
+    fig = heatmap(graph, cjk=cjk)
+    assert fig.axes[0].get_title().startswith(heatmap_captions[0])
+    assert fig.axes[1].get_ylabel() == heatmap_captions[1]  # the colour bar

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 import time
@@ -15,7 +16,7 @@ import pytest
 import kg
 from kg.errors import ShowError
 from kg.network import Filters, province_network
-from kg.show import write_explorer
+from kg.show import explorer_html, write_explorer
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SIGNATURE = "\n\n河南省民政厅\n2023年7月13日\n"
@@ -368,3 +369,43 @@ def test_show_aggregated_view_keeps_the_most_widely_adopted_mechanisms(seed_grap
     assert widest in kept  # 五社联动, adopted in three provinces
     assert all(top.degree(n) > 0 for n in top.nodes)
     assert all(len(d["adoptions"]) <= 5 for _, _, d in top.edges(data=True))
+
+
+FULL_LEGEND = [
+    *[("机制", "mechanism"), ("地区", "region"), ("机关", "agency")],
+    *[("政策", "policy"), ("文件", "document")],
+    *[("采纳", status) for status in ("implemented", "pilot", "planned", "called-for")],
+]
+
+
+@pytest.mark.parametrize(
+    ("full", "view", "legend"),
+    [
+        (
+            False,
+            "聚合 aggregated: 机制 ↔ 省份, edge = documents",
+            [
+                ("机制", "mechanism"),
+                ("地区", "region"),
+                ("连线粗细 = 文件数", "edge width = documents"),
+            ],
+        ),
+        (True, "完整图 full graph", FULL_LEGEND),
+    ],
+)
+def test_show_captions_and_legend_read_from_the_ontology(
+    seed_graph: Path, full: bool, view: str, legend: list[tuple[str, str]]
+) -> None:
+    """Class and property labels (cgkg.ttl) and cue:captions (cues.ttl) name what the page shows."""
+    html = explorer_html(kg.open(seed_graph), full=full)
+    found = re.search(r'<script type="application/json" id="cgkg-data">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
+    assert data["view"] == view
+    assert [(item["label"], item["label_en"]) for item in data["legend"]] == legend
+    facts = {name for node in data["nodes"] for name, _ in node["facts"]}
+    expected = {"级别 Level", "IRI"}
+    if full:
+        expected |= {"省份 Province", "文件 Document", "来源 File", "体裁 Genre", "文号 Number"}
+        expected |= {"发文机关 Issuer"}
+    assert facts == expected
