@@ -38,6 +38,19 @@ def test_extract_relative_agency_gets_the_authors_region(nlp) -> None:
     assert "河南省卫健委" in health.alt_names
 
 
+def test_extract_national_ministries_by_name_and_short_form(nlp) -> None:
+    """The State Council's ministries and administrations (ontology/organs.ttl), named in full
+    or by their short form; a ministry's name before 门 is the class of local departments."""
+    record = extract(
+        SHENYANG_REPORT
+        + "米林市被水利部评为示范县，3家企业获工信部认定，加强与交通运输部门协作。\n",
+        nlp=nlp,
+    )
+    national = {a.name: a.alt_names for a in record.agencies if a.region_code is None}
+    assert set(national) == {"水利部", "工业和信息化部"}
+    assert "工信部" in national["工业和信息化部"]
+
+
 @pytest.mark.parametrize("phrase", ["县级民政部门", "有关部门", "各级民政部门", "相关部门"])
 def test_extract_generic_classes_are_not_agencies(nlp, phrase: str) -> None:
     record = extract(
