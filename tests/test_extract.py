@@ -51,6 +51,16 @@ def test_extract_national_ministries_by_name_and_short_form(nlp) -> None:
     assert "工信部" in national["工业和信息化部"]
 
 
+def test_extract_autonomous_region_level_word_is_the_authors_autonomous_region(nlp) -> None:
+    """自治区党委 in a 锡林郭勒盟 report is 内蒙古's Party committee; in a 河南省 text it is some
+    other region's, so it is left unresolved rather than read as 河南's."""
+    report = "锡林郭勒盟政府工作报告\n在自治区党委的坚强领导下，自治区民政厅指导我盟推进工作。\n"
+    names = {a.name for a in extract(report, nlp=nlp).agencies}
+    assert {"中共内蒙古自治区委", "内蒙古自治区民政厅"} <= names
+    henan = extract("关于社区工作的答复\n援疆干部落实自治区党委部署。" + HENAN_SIGNATURE, nlp=nlp)
+    assert {a.name for a in henan.agencies} == {"河南省民政厅"}
+
+
 @pytest.mark.parametrize("phrase", ["县级民政部门", "有关部门", "各级民政部门", "相关部门"])
 def test_extract_generic_classes_are_not_agencies(nlp, phrase: str) -> None:
     record = extract(

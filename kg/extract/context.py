@@ -77,6 +77,9 @@ class Context:
         self.vocab = vocab
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = list(vocab.cue_pairs("genre-words"))
+        # level words of several characters (自治区) refer only to a region whose name ends so
+        levels = (word for word, _ in vocab.cue_pairs("level-words") if len(word) > 1)
+        self._long_level_words = sorted(levels, key=len, reverse=True)
         self._status_words = {
             "pilot": _any_word(vocab.cue("pilot-words")),
             "called-for": _any_word(vocab.cue("called-for-words")),
@@ -253,6 +256,9 @@ class Context:
                 region = juris
             elif mention.ref == "level":
                 region = self.region_at_level(juris, mention.ref_value or "")
+                word = next((w for w in self._long_level_words if mention.text.startswith(w)), "")
+                if region is not None and not region.name.endswith(word):
+                    region = None  # 自治区党委 in a 河南省 text: another region's committee
                 if (
                     region is None
                     and juris is not None

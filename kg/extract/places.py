@@ -231,6 +231,7 @@ class AgencyFinder:
                 surfaces.setdefault(surface, []).append(slug)
         self._lexicon = Lexicon({k: tuple(sorted(v)) for k, v in surfaces.items()})
         self._levels = dict(vocab.cue_pairs("level-words"))
+        self._level_words = sorted(self._levels, key=len, reverse=True)
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
@@ -295,12 +296,14 @@ class AgencyFinder:
                 return AgencyMention(
                     start - len(ref), end, text[start - len(ref) : end], organs, "self", None
                 )
-        level_char = text[start - 1 : start]
-        if level_char in self._levels:
-            before = text[max(0, start - 3) : start - 1]
+        # longest first: 自治区党委 is the autonomous region's, not a district's (区委)
+        word = next(
+            (w for w in self._level_words if text[max(0, start - len(w)) : start] == w), None
+        )
+        if word is not None:
+            at = start - len(word)
+            before = text[max(0, at - 2) : at]
             if any(before.endswith(p) for p in self._generic_prefixes):
                 return None
-            return AgencyMention(
-                start - 1, end, text[start - 1 : end], organs, "level", self._levels[level_char]
-            )
+            return AgencyMention(at, end, text[at:end], organs, "level", self._levels[word])
         return None
