@@ -3,10 +3,10 @@
 Runs the ``adopters`` and ``timeline`` named queries (mechanism 五社联动) on the graphs built
 by ``benchmarks/run.py``: on the embedded pyoxigraph store of each (``graph-10k-j2`` as built,
 ``graph-10k`` after an incremental rebuild), and on an rdflib in-memory ``Dataset`` loaded
-from the first one's ``graph.trig``. Prints the median
-latency of up to ~20 runs of each (on pyoxigraph after 3 untimed ones, once the disk is synced) (fewer once ``--budget`` seconds are spent; an rdflib run
-is stopped after ``--timeout`` seconds) and their ratio, and checks that both engines give the
-same answer. Both run the same text, its parameters bound in a ``VALUES`` block (the mechanism
+from the first one's ``graph.trig``. Prints the median latency of up to ~20 runs of each
+(fewer once ``--budget`` seconds are spent; an rdflib run is stopped after ``--timeout``
+seconds) and their ratio, and checks that both engines give the same answer. The disk is
+synced first, and each pyoxigraph measurement follows three untimed runs. Both run the same text, its parameters bound in a ``VALUES`` block (the mechanism
 looked up by name on the embedded store, as ``kg query`` does; the lookup is timed on the
 embedded side only). Not collected by pytest.
 
