@@ -17,7 +17,6 @@ Score(tp=1, fp=1, fn=0)
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import BuildError, RecordError
-from kg.vocab import load_vocabulary
+from kg.vocab import ending_pattern, load_vocabulary
 
 __all__ = [
     "CATEGORIES",
@@ -48,17 +47,10 @@ CATEGORIES: tuple[str, ...] = (
 )
 #: Characters dropped before any comparison (after NFKC), along with all white space.
 QUOTE_CHARACTERS = frozenset("“”\"'‘’「」『』《》〈〉<>")
-
-
-def _ending(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex that matches any of ``words`` at the end of a string (the longest one)."""
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
-
-
 #: A generic ending that is not part of a mechanism's name (cue:gold-mechanism-suffixes).
-MECHANISM_SUFFIX = _ending(load_vocabulary().cue("gold-mechanism-suffixes"))
+MECHANISM_SUFFIX = ending_pattern(load_vocabulary().cue("gold-mechanism-suffixes"))
 #: An administrative ending that is not needed to tell regions apart (cue:gold-region-suffixes).
-REGION_SUFFIX = _ending(load_vocabulary().cue("gold-region-suffixes"))
+REGION_SUFFIX = ending_pattern(load_vocabulary().cue("gold-region-suffixes"))
 #: Adopter levels that make the adopter the whole country rather than a province.
 NATIONAL_LEVELS = frozenset({"national", "country"})
 

@@ -51,17 +51,6 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def _captions() -> dict[str, str]:
-    """The Chinese captions that are no ontology terms (cue:captions)."""
-    return dict(load_vocabulary().cue_pairs("captions"))
-
-
-def _term_labels(term: str) -> tuple[str, str]:
-    """The Chinese and the English (short) label of an ontology term."""
-    vocab = load_vocabulary()
-    return vocab.term_label(term, "zh-Hans"), vocab.term_label(term, "en")
-
-
 def _bilingual(zh: str, en: str, *, cjk: bool) -> str:
     """``年份 year`` with a CJK font, else ``year``."""
     return f"{zh} {en}" if cjk else en
@@ -70,7 +59,7 @@ def _bilingual(zh: str, en: str, *, cjk: bool) -> str:
 @functools.lru_cache(maxsize=1)
 def _probe() -> str:
     """The Chinese characters of the captions: a font that draws them all draws Chinese."""
-    return "".join(dict.fromkeys(_CJK.findall("".join(_captions().values()))))
+    return "".join(dict.fromkeys(_CJK.findall("".join(load_vocabulary().captions().values()))))
 
 
 def _covers(path: str) -> bool:
@@ -196,13 +185,13 @@ def diffusion(
                 marker="o",
                 label=names["label"] if cjk else names["label_en"],
             )
-        captions = _captions()
+        captions = load_vocabulary().captions()
         ax.set_xticks(years)
         ax.set_xlabel(_bilingual(captions["year"], "year", cjk=cjk))
         ax.set_ylabel(_bilingual(captions["cumulative-adopters"], "cumulative adopters", cjk=cjk))
         ax.set_title(f"{name}: " + _bilingual(captions["diffusion"], "diffusion", cjk=cjk))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(title=_bilingual(*_term_labels(CGKG.level), cjk=cjk))
+        ax.legend(title=_bilingual(*load_vocabulary().bilingual_label(CGKG.level), cjk=cjk))
         ax.grid(alpha=0.3)
         return _render(fig, out)
 
@@ -272,9 +261,10 @@ def heatmap(
                     fontsize=5,
                     color="white",
                 )
-        first_year = _bilingual(_captions()["first-year"], "first year", cjk=cjk)
+        first_year = _bilingual(load_vocabulary().captions()["first-year"], "first year", cjk=cjk)
+        lang = "zh-Hans" if cjk else "en"
         province, mechanism = (
-            _term_labels(t)[0 if cjk else 1] for t in (CGKG.province, CGKG.Mechanism)
+            load_vocabulary().term_label(t, lang) for t in (CGKG.province, CGKG.Mechanism)
         )
         title = f"{province} × {mechanism}: {first_year}"
         ax.set_title(

@@ -104,21 +104,10 @@ def page_title(filters: Filters, *, full: bool) -> str:
     return f"cgkg explorer: {view}" + ("" if described == "none" else f" ({described})")
 
 
-def _labels(term: str) -> tuple[str, str]:
-    """The Chinese and the English label of an ontology term, as the page shows them."""
-    vocab = load_vocabulary()
-    return vocab.term_label(term, "zh-Hans"), vocab.term_label(term, "en")
-
-
 def _fact_name(term: str) -> str:
     """``级别 Level``: a node detail's name, Chinese then English with a capital."""
-    zh, en = _labels(term)
+    zh, en = load_vocabulary().bilingual_label(term)
     return f"{zh} {en[:1].upper()}{en[1:]}"
-
-
-def _captions() -> dict[str, str]:
-    """The page's Chinese captions that are no ontology terms (cue:captions)."""
-    return dict(load_vocabulary().cue_pairs("captions"))
 
 
 def _short(label: str) -> str:
@@ -206,7 +195,7 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
     legend = []
     for kind, (term, colour, shape) in STYLES.items():
         if counts[kind] or full:
-            zh, en = _labels(term)
+            zh, en = load_vocabulary().bilingual_label(term)
             legend.append(
                 {
                     "label": zh,
@@ -217,7 +206,7 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
                 }
             )
     if full:
-        adoption = _labels(CGKG.Adoption)[0]
+        adoption = load_vocabulary().term_label(CGKG.Adoption, "zh-Hans")
         legend += [
             {"label": adoption, "label_en": status, "color": colour, "shape": "line", "count": None}
             for status, colour in STATUS_COLOURS.items()
@@ -225,7 +214,7 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
     else:
         legend.append(
             {
-                "label": _captions()["edge-width"],
+                "label": load_vocabulary().captions()["edge-width"],
                 "label_en": "edge width = documents",
                 "color": EDGE_COLOUR,
                 "shape": "line",
@@ -237,10 +226,11 @@ def _legend(net: Network, *, full: bool) -> list[dict[str, Any]]:
 
 def _view_caption(*, full: bool) -> str:
     """``完整图 full graph``, or ``聚合 aggregated: 机制 ↔ 省份, edge = documents``."""
-    captions = _captions()
+    vocab = load_vocabulary()
+    captions = vocab.captions()
     if full:
         return f"{captions['full-graph']} full graph"
-    mechanism, province = _labels(CGKG.Mechanism)[0], _labels(CGKG.province)[0]
+    mechanism, province = (vocab.term_label(t, "zh-Hans") for t in (CGKG.Mechanism, CGKG.province))
     return f"{captions['aggregated']} aggregated: {mechanism} ↔ {province}, edge = documents"
 
 

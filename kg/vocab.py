@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ __all__ = [
     "ontology_dir",
     "ontology_files",
     "load_vocabulary",
+    "ending_pattern",
 ]
 
 BASE = "https://w3id.org/cgkg/"
@@ -160,6 +163,19 @@ class Vocabulary:
             raise OntologyError("E402", term=f"{term} (label @{lang})", namespace=_CGKG_URI)
         return found
 
+    def bilingual_label(self, term: str) -> tuple[str, str]:
+        """The Chinese and the English label of ontology term ``term`` (:meth:`term_label`).
+
+        >>> load_vocabulary().bilingual_label(CGKG.Mechanism)
+        ('机制', 'mechanism')
+        """
+        return self.term_label(term, "zh-Hans"), self.term_label(term, "en")
+
+    def captions(self) -> dict[str, str]:
+        """The Chinese captions of the explorer page and the plots that are no ontology
+        terms, by key (cue:captions)."""
+        return dict(self.cue_pairs("captions"))
+
     def cue(self, name: str) -> tuple[str, ...]:
         """Words or patterns of cue set ``name`` (``cue:<name>`` in ``cues.ttl``).
 
@@ -208,6 +224,16 @@ def _local(iri: str) -> str:
         if sep in iri:
             iri = iri.rsplit(sep, 1)[1]
     return iri
+
+
+def ending_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex of any of ``words`` at the end of a string, tried in the given order (a cue
+    set lists the longer endings first).
+
+    >>> ending_pattern(("工作机制", "机制")).sub("", "全岗通工作机制")
+    '全岗通'
+    """
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
 def load_vocabulary(directory: str | None = None) -> Vocabulary:

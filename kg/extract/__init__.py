@@ -62,7 +62,8 @@ def extract_text(
     nlp = nlp or load_pipeline()
     view = make_view(text.text)
     doc = nlp(view.text)
-    digest = sha256 or hashlib.sha256(text.original.encode("utf-8")).hexdigest()
+    # the hash of the file's bytes, kept by read_bytes; of the decoded text when made otherwise
+    digest = sha256 or text.sha256 or hashlib.sha256(text.original.encode("utf-8")).hexdigest()
     return to_record(doc, text=text, view=view, doc_id=doc_id, sha256=digest)
 
 
@@ -75,10 +76,5 @@ def extract_file(
         ReadError: the file cannot be read as text.
     """
     path = Path(path)
-    data = path.read_bytes() if path.is_file() else b""
-    text = read_file(path)
-    return (
-        extract_text(text, doc_id=path.stem, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp)
-        if name is None
-        else extract_text(text, doc_id=name, sha256=hashlib.sha256(data).hexdigest(), nlp=nlp)
-    )
+    text = read_file(path)  # read once, size checked first; the text keeps the bytes' hash
+    return extract_text(text, doc_id=path.stem if name is None else name, nlp=nlp)

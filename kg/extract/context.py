@@ -77,9 +77,6 @@ class Context:
         self.vocab = vocab
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = list(vocab.cue_pairs("genre-words"))
-        # level words of several characters (自治区) refer only to a region whose name ends so
-        levels = (word for word, _ in vocab.cue_pairs("level-words") if len(word) > 1)
-        self._long_level_words = sorted(levels, key=len, reverse=True)
         self._status_words = {
             "pilot": _any_word(vocab.cue("pilot-words")),
             "called-for": _any_word(vocab.cue("called-for-words")),
@@ -97,6 +94,9 @@ class Context:
         self._government = list(vocab.cue_pairs("government-organ"))
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
         self._self_level_words = dict(vocab.cue_pairs("level-words"))
+        # level words of several characters (自治区) refer only to a region whose name ends so
+        long_words = (word for word in self._self_level_words if len(word) > 1)
+        self._long_level_words = sorted(long_words, key=len, reverse=True)
         self._own_prefixes = frozenset(vocab.cue("own-prefixes"))
         self._whole_prefixes = frozenset(vocab.cue("whole-prefixes"))
         date_words = "".join(word for _, word in vocab.cue_pairs("date-units"))

@@ -22,15 +22,9 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.segment import is_cjk
-from kg.vocab import Vocabulary
+from kg.vocab import Vocabulary, ending_pattern
 
-__all__ = [
-    "MechanismMention",
-    "MechanismFinder",
-    "mechanism_label",
-    "label_suffix_pattern",
-    "slugify",
-]
+__all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
@@ -46,11 +40,6 @@ class MechanismMention:
     discovered: bool
 
 
-def label_suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
-    """The regex of a trailing label suffix (cue:label-suffixes), tried in the given order."""
-    return re.compile("(?:" + "|".join(map(re.escape, suffixes)) + ")$")
-
-
 def mechanism_label(
     name: str, *, suffix: re.Pattern[str], keep_after: frozenset[str] = frozenset()
 ) -> str:
@@ -58,7 +47,7 @@ def mechanism_label(
 
     The suffix stays when what is left is a place name in ``keep_after`` (秭归模式).
 
-    >>> suffix = label_suffix_pattern(("工作机制", "机制", "模式"))
+    >>> suffix = ending_pattern(("工作机制", "机制", "模式"))
     >>> mechanism_label("“全岗通工作机制”", suffix=suffix)
     '全岗通'
     >>> mechanism_label("秭归模式", suffix=suffix, keep_after=frozenset({"秭归"}))
@@ -87,26 +76,22 @@ class MechanismFinder:
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
         self._suffix_set = frozenset(self._suffixes)
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
-        self._programme_suffixes = sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
+        self._programme_suffixes = tuple(
+            sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
+        )
         verbs = sorted(vocab.cue("programme-verbs"), key=len, reverse=True)
         name_end = "".join(re.escape(w) for w in vocab.cue("programme-end-conjunctions"))
-        self._programme = re.compile(
-            "(?:"
-            + "|".join(map(re.escape, verbs))
-            + r")([\u4e00-\u9fff+“”]{4,26}?(?:"
+        # a programme's name, ending in a programme word where the name ends
+        programme = (
+            r"([\u4e00-\u9fff+“”]{4,26}?(?:"
             + "|".join(map(re.escape, self._programme_suffixes))
             + r"))(?=[、，。；,;\s"
             + name_end
             + r"]|$)"
         )
-        self._list_item = re.compile(
-            r"、([\u4e00-\u9fff+“”]{4,26}?(?:"
-            + "|".join(map(re.escape, self._programme_suffixes))
-            + r"))(?=[、，。；,;\s"
-            + name_end
-            + r"]|$)"
-        )
-        self._label_suffix = label_suffix_pattern(vocab.cue("label-suffixes"))
+        self._programme = re.compile("(?:" + "|".join(map(re.escape, verbs)) + ")" + programme)
+        self._list_item = re.compile("、" + programme)
+        self._label_suffix = ending_pattern(vocab.cue("label-suffixes"))
         self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
         self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
@@ -135,7 +120,6 @@ class MechanismFinder:
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
         self._named_methods = tuple(vocab.cue("named-method-endings"))
-        self._named_suffixes = tuple(vocab.cue("programme-suffixes")) + self._named_methods
 
     def find(self, text: str) -> list[MechanismMention]:
         """All mechanism mentions in text order.
@@ -196,11 +180,10 @@ class MechanismFinder:
             after = after[:40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
-            suffix = self._suffix_of(tail)
-            if not self._accept_quoted(name, suffix):
+            slug = self._known(name)
+            if slug is None and not self._accept_quoted(name, self._suffix_of(tail)):
                 continue
             label = mechanism_label(name, suffix=self._label_suffix, keep_after=self._place_names)
-            slug = self._known(name)
             entry = self.vocab.mechanisms.get(slug) if slug else None
             out.append(
                 MechanismMention(
@@ -239,21 +222,20 @@ class MechanismFinder:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
 
     def _accept_quoted(self, name: str, suffix: str | None) -> bool:
-        """Whether a quoted name is a mechanism, given the suffix word after it (if any).
+        """Whether a quoted name that is not in the vocabulary is a mechanism, given the
+        suffix word after it (if any).
 
         Method words (机制, 模式, 工作法, 制度) and campaign words (行动, 工程, 改革) make any
         name a mechanism; the other programme words (计划, 项目, 品牌 …) and numbered slogans
         need a governance term in the name; a bare quoted name needs a strong governance term
         (塞上枫桥, 民意速办).
         """
-        if self._known(name):
-            return True
-        governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
         if suffix in self._method_suffixes or suffix in self._campaign_suffixes:
             return True
         if name.endswith(self._named_methods):
             return True
-        if suffix is not None or name.endswith(self._named_suffixes):
+        governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
+        if suffix is not None or name.endswith(self._programme_suffixes):
             return governance or self._is_slogan(name)
         if self._is_slogan(name):
             return governance or "+" in name
