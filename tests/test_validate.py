@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import StoreError
-from kg.validate import load_union, validate_data, validate_graph
+from kg.validate import load_union, shapes_graph, union_store, validate_data, validate_graph
 
 PREFIXES = """
 @prefix cgkg: <https://w3id.org/cgkg/ontology#> .
@@ -94,6 +95,25 @@ def test_validate_reports_a_document_without_source_file() -> None:
     )
     [violation] = validate_data(data)
     assert violation.path.endswith("#sourceFile") and "source file" in str(violation)
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "level"),
+    [
+        ("", "2", '"county"'),
+        ("cgkg:status cgkg:Planned, cgkg:Pilot ;", '"2"', '"village"'),
+        ("cgkg:status cgkg:Maybe ;", "12", '"county", "city"'),
+    ],
+)
+def test_validate_the_same_violations_from_a_store_as_from_an_rdflib_graph(
+    tmp_path: Path, status: str, start: str, level: str
+) -> None:
+    trig = _write_graph(tmp_path, status=status, start=start, level=level) / "graph.trig"
+    shapes = shapes_graph()  # one parse: the shapes' blank nodes are named in the violations
+    store = union_store(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    from_store = validate_data(store, shapes=shapes)
+    assert from_store == validate_data(load_union(trig), shapes=shapes)
+    assert from_store  # each case breaks at least one shape
 
 
 def test_validate_missing_graph_is_a_clear_error(tmp_path: Path) -> None:
