@@ -6,8 +6,8 @@ writes, so there is nothing to infer, and five documents validate in a few secon
 
 pyshacl reads the data from an in-memory pyoxigraph store (:func:`union_store`), which it
 supports as well as an rdflib graph: the violations are the same, and a document's graph
-is validated in about 60 % of the time its copy in an rdflib graph takes (most of which went
-to filling the graph and looking triples up in it).
+is validated with about a fifth less CPU than a copy of it in an rdflib graph, which had to
+be filled triple by triple.
 
 >>> import rdflib
 >>> broken = rdflib.Graph().parse(format="turtle", data='''
