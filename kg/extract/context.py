@@ -17,10 +17,10 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
 from kg.extract.policies import DateMention, Title
-from kg.extract.segment import Heading, Sentence
+from kg.extract.segment import SENTENCE_END, Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
 
-__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
+__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "signature_line"]
 
 NATIONAL_CODE = "cn"
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
@@ -70,6 +70,23 @@ class Facts:
     warnings: list[str] = field(default_factory=list)
 
 
+_SIGNATURE_MAX = 40  # characters: a line of one or two body names and a date
+
+
+def signature_line(offset: int, lines: list[tuple[int, int, str]]) -> bool:
+    """Whether the line at character ``offset`` could sign a text: short, and no sentence.
+
+    A body signs on a line of its own (河南省民政厅 / 2023年7月13日); one named in a closing
+    sentence (团结在以……党中央周围，……而努力奋斗！) neither wrote nor signed the text.
+    """
+    line = next((text for start, end, text in lines if start <= offset < end), None)
+    return (
+        line is not None
+        and len(line) <= _SIGNATURE_MAX
+        and not any(ch in SENTENCE_END or ch in ",，" for ch in line)
+    )
+
+
 class Context:
     """Applies the context rules with one vocabulary."""
 
@@ -91,6 +108,7 @@ class Context:
         self._since = [re.compile(p) for p in vocab.cue("since-patterns")]
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
+        self._leaders = tuple(vocab.cue("leadership-markers"))
         self._government = list(vocab.cue_pairs("government-organ"))
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
         self._self_level_words = dict(vocab.cue_pairs("level-words"))
@@ -164,13 +182,14 @@ class Context:
             government = tuple(label for _, label in self._government)
             explicit = [a for a in explicit if a.text.endswith(government) and a.end <= head_end]
         national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
+        signs = lambda a: a.start >= tail_start and signature_line(a.start, lines)  # noqa: E731
         for group in (
             [a for a in explicit if a.end <= head_end],
             [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])]
             if lines
             else [],
-            [a for a in explicit if a.start >= tail_start],
-            [a for a in national if a.start >= tail_start],
+            [a for a in explicit if signs(a)],
+            [a for a in national if signs(a)],
         ):
             if group:
                 # a national body heading or signing the text: the whole country speaks
@@ -182,7 +201,11 @@ class Context:
         if not counts:
             return None
         # the author names its own body by level in the opening lines (我代表市人民政府)
-        head_levels = [a.ref_value for a in agencies if a.ref == "level" and a.end <= head_end]
+        head_levels = [
+            a.ref_value
+            for a in agencies
+            if a.ref == "level" and a.end <= head_end and not self._leads_author(text, a.end)
+        ]
         level = head_levels[0] if head_levels else self._self_level(text)
         if level:
             # every unit of that level, scored by how often its full or short name occurs
@@ -193,6 +216,12 @@ class Context:
         return self.vocab.regions[
             max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))
         ]
+
+    def _leads_author(self, text: str, end: int) -> bool:
+        """Whether the body named up to ``end`` leads the author: its clause goes on to a
+        leadership marker (在自治区党委、政府的坚强领导下)."""
+        clause = re.split(r"[，,。！？；!?;\n]", text[end : end + 40], maxsplit=1)[0]
+        return any(marker in clause for marker in self._leaders)
 
     def _name_counts(self, text: str, level: str) -> dict[str, int]:
         """Units of ``level`` whose full or short names occur in ``text``, with the sum of
@@ -308,7 +337,7 @@ class Context:
             (a for a in agencies for m in a.mentions if pred(m)), None
         )
         found = first(lambda m: m.end <= head_end and m.ref == "region") or first(
-            lambda m: m.start >= tail_start
+            lambda m: m.start >= tail_start and signature_line(m.start, lines)
         )
         if found:
             return found
