@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
+from pyshacl.graph_abstraction import DataGraph
 from rdflib.namespace import SH
 
 from kg.errors import StoreError
@@ -107,7 +108,8 @@ def validate_data(
 ) -> list[Violation]:
     """SHACL violations of ``data`` (an rdflib graph, or the default graph of a pyoxigraph
     store) against ``shapes`` (default: ``ontology/shapes.ttl``)."""
-    _, report, _ = shacl_validate(data, shacl_graph=shapes or shapes_graph(), inference="none")
+    graph = DataGraph.from_oxigraph_store(data) if isinstance(data, ox.Store) else data
+    _, report, _ = shacl_validate(graph, shacl_graph=shapes or shapes_graph(), inference="none")
     out = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         value = report.value(result, SH.value)
