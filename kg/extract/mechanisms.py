@@ -156,10 +156,24 @@ class MechanismFinder:
         return found
 
     def _marked(self, text: str, start: int, end: int) -> bool:
+        """Quoted or followed by a mechanism suffix, and not counted: 60个老旧小区改造项目 or
+        建成“一刻钟便民生活圈”52个 count things built, they name no mechanism."""
+        tail = text[end : end + 4].lstrip("”")
+        suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
+        if self._counted(text, start, end + (text[end : end + 1] == "”") + len(suffix or "")):
+            return False
         if text[start - 1 : start] == "“" and text[end : end + 1] == "”":
             return True
-        tail = text[end : end + 4].lstrip("”")
-        return any(tail.startswith(s) for s in self._suffixes)
+        return suffix is not None
+
+    def _counted(self, text: str, start: int, end: int) -> bool:
+        """Whether a number and a measure word stand right before ``start`` (建成22个“…”) or
+        a number right after ``end`` (…改造项目120个)."""
+        before = text[max(0, start - 4) : start].rstrip("“")
+        measure = next((w for w in self._measure if before.endswith(w)), None)
+        if measure and before[: -len(measure)][-1:] in self._numerals:
+            return True
+        return text[end : end + 1] in self._numerals
 
     def _known(self, name: str) -> str | None:
         for candidate in (name, mechanism_label(name, suffix=self._label_suffix)):
@@ -183,6 +197,9 @@ class MechanismFinder:
             slug = self._known(name)
             if slug is None and not self._accept_quoted(name, self._suffix_of(tail)):
                 continue
+            if slug and self.vocab.mechanisms[slug].marked_only:
+                if self._counted(text, m.start(), m.end()):
+                    continue  # 建成22个“一刻钟便民生活圈”: an ordinary phrase, counted
             label = mechanism_label(name, suffix=self._label_suffix, keep_after=self._place_names)
             entry = self.vocab.mechanisms.get(slug) if slug else None
             out.append(
