@@ -38,3 +38,41 @@ def test_extract_ordinary_phrases_and_counted_things_are_not_mechanisms(nlp, sen
 def test_extract_ordinary_phrase_counts_when_marked_as_a_name(nlp) -> None:
     found = labels("全面推进“城市社区15分钟生活圈”建设，发挥“12345热线”作用。", nlp=nlp)
     assert found == {"城市社区15分钟生活圈", "12345政务服务便民热线"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # 专项行动 is a campaign word like 行动: any quoted name before it is a campaign
+        ("“两优”专项行动扎实开展。", {"两优"}),
+        # a few words that say whom the campaign serves, then the campaign word
+        ("持续深化“七色花”困境儿童关爱服务专项行动。", {"七色花"}),
+        ("深化“锡心医养”社区居家服务行动。", {"锡心医养"}),
+        # words that say nothing about governance do not make a quoted name a campaign
+        ("农业生产“大托管”服务改革试点覆盖所有乡镇。", set()),
+        ("深入实施“广聚英才”人才工程。", set()),
+    ],
+)
+def test_extract_quoted_name_before_a_campaign_word(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a list summed up with 等 names no programme
+        "推进滁河防洪治理等水利工程，做好困难群体等各种关爱行动。",
+        # water works, pollution control and business support are no governance programmes
+        "启动绕阳河防洪治理工程，开展扬尘专项治理攻坚行动。",
+        "实施受山洪地质灾害威胁群众避险搬迁工程，深入实施促进居民增收行动，开展企业帮扶行动。",
+    ],
+)
+def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
+    nlp, sentence: str
+) -> None:
+    assert labels(sentence, nlp=nlp) == set()
+
+
+def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
+    found = labels("开展信访问题源头治理三年攻坚行动，实施夏季治安打击整治行动。", nlp=nlp)
+    assert found == {"信访问题源头治理三年攻坚行动", "夏季治安打击整治行动"}

@@ -108,6 +108,12 @@ class MechanismFinder:
             )
             + r")"
         )
+        # “七色花”困境儿童关爱服务专项行动: a few words, then a campaign word
+        self._modified_campaign = re.compile(
+            r"([\u4e00-\u9fff]{1,10}?)("
+            + "|".join(map(re.escape, sorted(self._campaign_suffixes, key=len, reverse=True)))
+            + r")"
+        )
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
@@ -120,6 +126,8 @@ class MechanismFinder:
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
         self._named_methods = tuple(vocab.cue("named-method-endings"))
+        self._list_closers = tuple(vocab.cue("list-closing-words"))
+        self._other_domain = Lexicon({w: True for w in vocab.cue("programme-other-domain-terms")})
 
     def find(self, text: str) -> list[MechanismMention]:
         """All mechanism mentions in text order.
@@ -195,7 +203,11 @@ class MechanismFinder:
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             slug = self._known(name)
-            if slug is None and not self._accept_quoted(name, self._suffix_of(tail)):
+            if (
+                slug is None
+                and not self._accept_quoted(name, self._suffix_of(tail))
+                and not self._modified_campaign_of(tail)
+            ):
                 continue
             if slug and self.vocab.mechanisms[slug].marked_only:
                 if self._counted(text, m.start(), m.end()):
@@ -212,6 +224,10 @@ class MechanismFinder:
                 name = m.group(1).replace("“", "").replace("”", "")
                 if not self._programme_domain.contains_any(name) or self._rejected(name):
                     continue
+                if any(word in name for word in self._list_closers):
+                    continue  # 城市防洪排涝等重大治理工程: a list summed up
+                if self._other_domain.contains_any(name):
+                    continue  # 防洪治理工程, 企业帮扶行动: water works, business
                 slug = self._known(name)
                 entry = self.vocab.mechanisms.get(slug) if slug else None
                 out.append(
@@ -234,6 +250,12 @@ class MechanismFinder:
             modified = self._modified_method.match(tail)
             found = modified.group(1) if modified else found
         return found
+
+    def _modified_campaign_of(self, tail: str) -> bool:
+        """Whether ``tail`` starts with a short run of words that says what a campaign serves
+        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程)."""
+        modified = self._modified_campaign.match(tail)
+        return modified is not None and self._programme_domain.contains_any(modified.group(1))
 
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
