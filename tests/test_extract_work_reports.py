@@ -76,3 +76,20 @@ def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
 def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
     found = labels("开展信访问题源头治理三年攻坚行动，实施夏季治安打击整治行动。", nlp=nlp)
     assert found == {"信访问题源头治理三年攻坚行动", "夏季治安打击整治行动"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the first part of a known name in quotes
+        ("深入推进“三医”联动改革。", {"三医联动"}),
+        # quoted first parts in a row share the rest
+        ("提高“府院”“府检”联动实效。", {"府院联动", "府检联动"}),
+        # two first parts share the rest, unquoted
+        ("强化府院府检联动。", {"府院联动", "府检联动"}),
+        # quoting part of an ordinary phrase does not make it a name
+        ("发挥“一站式”服务作用。", set()),
+    ],
+)
+def test_extract_known_name_written_in_two_parts(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found

@@ -28,6 +28,7 @@ __all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
+_QUOTED_SHORT = re.compile(r"“([^“”\n]{1,10})”")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,8 @@ class MechanismFinder:
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
+        # short quoted names in a row (“府院”“府检”), the first parts of names sharing the rest
+        self._quoted_run = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
@@ -154,6 +157,7 @@ class MechanismFinder:
             if extra and extra not in self._qualifiers:
                 label = written  # the text's more specific wording (城市社区15分钟生活圈)
             found.append(MechanismMention(m.start, m.end, m.key, label, m.value, False))
+        found += self._split_names(text, found)
         taken = [(m.start, m.end) for m in found]
         for mention in discovered:
             if any(s < mention.end and mention.start < e for s, e in taken):
@@ -162,6 +166,61 @@ class MechanismFinder:
             taken.append((mention.start, mention.end))
         found.sort(key=lambda m: (m.start, m.end))
         return found
+
+    def _split_names(self, text: str, found: list[MechanismMention]) -> list[MechanismMention]:
+        """Vocabulary names written in two parts: the first part quoted (“三医”联动, and
+        “府院”“府检”联动, where both share the rest), or two first parts that share the rest
+        of a name found (府院府检联动: 府院联动 and 府检联动).
+
+        Only names that the vocabulary knows whole are taken, and no ordinary phrase
+        (“12345”热线, “一站式”服务: quoting a part does not make the phrase a name).
+        """
+        out = []
+        for run in self._quoted_run.finditer(text):
+            after = text[run.end() : run.end() + 4]
+            for size in range(len(after), 0, -1):
+                rest = after[:size]
+                if not all(map(is_cjk, rest)):
+                    continue
+                parts = [
+                    (m, self._whole_name(m.group(1) + rest))
+                    for m in _QUOTED_SHORT.finditer(run.group())
+                ]
+                if any(slug for _, slug in parts):
+                    break
+            else:
+                continue
+            for m, slug in parts:
+                if slug is None:
+                    continue
+                start = run.start() + m.start(1)
+                end = run.start() + m.end(1)
+                if m.end() == len(run.group()):
+                    end = run.end() + size  # the last part carries the shared rest
+                entry = self.vocab.mechanisms[slug]
+                surface = m.group(1) + rest
+                out.append(MechanismMention(start, end, surface, entry.label, slug, False))
+        for mention in found:
+            if mention.slug is None:
+                continue
+            for size in (2, 3, 4):
+                head, rest = text[mention.start - size : mention.start], mention.text[size:]
+                slug = self._whole_name(head + rest)
+                if len(rest) >= 2 and all(map(is_cjk, head)) and slug and slug != mention.slug:
+                    entry = self.vocab.mechanisms[slug]
+                    start = mention.start - size
+                    out.append(
+                        MechanismMention(
+                            start, mention.start, head + rest, entry.label, slug, False
+                        )
+                    )
+                    break
+        return out
+
+    def _whole_name(self, name: str) -> str | None:
+        """The slug of vocabulary name ``name`` unless it is an ordinary phrase too."""
+        slug = self.vocab.mechanism_labels.get(name)
+        return None if slug is None or self.vocab.mechanisms[slug].marked_only else slug
 
     def _marked(self, text: str, start: int, end: int) -> bool:
         """Quoted or followed by a mechanism suffix, and not counted: 60个老旧小区改造项目 or
