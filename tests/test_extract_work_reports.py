@@ -93,3 +93,21 @@ def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
 )
 def test_extract_known_name_written_in_two_parts(nlp, sentence: str, found: set[str]) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+def test_extract_section_without_a_cue_goes_on_with_the_plans_before_it(nlp) -> None:
+    """A report that has turned from the year's review to the next year's tasks goes on with
+    plans in its last part (三、全面加强政府自身建设), which names no status of its own."""
+    record = extract(
+        "一、2023年工作回顾\n推行“五社联动”机制。\n"
+        "二、2024年工作安排\n深化“四社联动”机制。\n"
+        "三、全面加强政府自身建设\n完善常态化府院联动工作机制。\n",
+        nlp=nlp,
+    )
+    found = {(a.mechanism, a.status) for a in record.adoptions}
+    assert found == {("五社联动", "implemented"), ("四社联动", "planned"), ("府院联动", "planned")}
+
+
+def test_extract_section_without_a_cue_first_keeps_the_genre_default(nlp) -> None:
+    record = extract("一、全面加强政府自身建设\n完善府院联动工作机制。\n", nlp=nlp)
+    assert {a.status for a in record.adoptions} == {"implemented"}
