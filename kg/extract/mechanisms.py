@@ -251,6 +251,7 @@ class MechanismFinder:
 
     def _discover(self, text: str) -> list[MechanismMention]:
         out = []
+        passed_over: list[re.Match[str]] = []
         for m in _QUOTED.finditer(text):
             name = m.group(1).strip()
             if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
@@ -267,6 +268,7 @@ class MechanismFinder:
                 and not self._accept_quoted(name, self._suffix_of(tail))
                 and not self._modified_campaign_of(tail)
             ):
+                passed_over.append(m)
                 continue
             if slug and self.vocab.mechanisms[slug].marked_only:
                 if self._counted(text, m.start(), m.end()):
@@ -278,6 +280,15 @@ class MechanismFinder:
                     m.start(1), m.end(1), name, entry.label if entry else label, slug, entry is None
                 )
             )
+        # a name the text has made a mechanism (深化“一枚印章管审批”改革) is one wherever else
+        # it is quoted (深入推动“一枚印章管审批”)
+        named = {m.text: m for m in out if m.discovered}
+        for m in passed_over:
+            known = named.get(m.group(1).strip())
+            if known is not None:
+                out.append(
+                    MechanismMention(m.start(1), m.end(1), known.text, known.label, None, True)
+                )
         for pattern in (self._programme, self._list_item):
             for m in pattern.finditer(text):
                 name = m.group(1).replace("“", "").replace("”", "")
