@@ -127,3 +127,17 @@ def test_extract_a_name_the_text_made_a_mechanism_counts_where_quoted_again(nlp)
 def test_extract_a_quoted_word_the_text_never_made_a_mechanism_stays_out(nlp) -> None:
     record = extract("二、2024年工作安排\n深入推动“一枚印章管审批”，优化帮办代办服务。\n", nlp=nlp)
     assert record.adoptions == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a place whose name starts with a numeral (三亚, 六安) makes no numbered slogan
+        ("发挥“三亚芒果”品牌优势。", set()),
+        ("推广“一中心一张网”项目。", {"一中心一张网"}),
+    ],
+)
+def test_extract_place_name_starting_with_a_numeral_is_no_slogan(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert labels(sentence, nlp=nlp) == found

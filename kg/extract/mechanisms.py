@@ -345,7 +345,9 @@ class MechanismFinder:
             return True
         governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
         if suffix is not None or name.endswith(self._programme_suffixes):
-            return governance or self._is_slogan(name)
+            # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
+            place = any(name[:size] in self._place_names for size in range(2, 6))
+            return governance or (self._is_slogan(name) and not place)
         if self._is_slogan(name):
             return governance or "+" in name
         return self._brand.contains_any(name) and len(name) <= 10
