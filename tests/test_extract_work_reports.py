@@ -141,3 +141,17 @@ def test_extract_place_name_starting_with_a_numeral_is_no_slogan(
     nlp, sentence: str, found: set[str]
 ) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # chosen as a model case: an award for what was done, not a trial
+        ("“近邻社区”模式入选全国新时代枫桥经验优秀案例。", "implemented"),
+        # chosen as a pilot
+        ("我市入选“近邻社区”模式国家试点。", "pilot"),
+    ],
+)
+def test_extract_chosen_as_a_model_case_is_no_pilot(nlp, sentence: str, status: str) -> None:
+    record = extract(sentence, nlp=nlp)
+    assert {a.status for a in record.adoptions if a.mechanism == "近邻社区"} == {status}
