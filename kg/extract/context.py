@@ -379,18 +379,37 @@ class Context:
 
     # ------------------------------------------------------------------ adoptions
     def section_status(self, headings: list[Heading], pos: int) -> str | None:
-        """Status set by the nearest enclosing headings (most specific first)."""
+        """Status set by the nearest enclosing headings (most specific first).
+
+        When none of them has a cue, the outermost one takes the status of the nearest
+        earlier section of its rank that has one: a text that has turned from what was done
+        (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
+        sections after (三、全面加强政府自身建设).
+        """
         enclosing: dict[int, Heading] = {}
+        earlier: dict[int, list[Heading]] = {}  # rank -> earlier sections in the same part
         for heading in headings:
             if heading.start > pos:
                 break
+            earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
+            earlier.setdefault(heading.rank, []).append(heading)
             enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
             enclosing[heading.rank] = heading
         for rank in sorted(enclosing, reverse=True):
-            text = enclosing[rank].text
-            for status in ("planned", "implemented"):
-                if self._headings[status](text):
+            status = self._heading_status(enclosing[rank].text)
+            if status:
+                return status
+        for rank in sorted(enclosing, reverse=True):
+            for sibling in reversed(earlier[rank][:-1]):
+                status = self._heading_status(sibling.text)
+                if status:
                     return status
+        return None
+
+    def _heading_status(self, text: str) -> str | None:
+        for status in ("planned", "implemented"):
+            if self._headings[status](text):
+                return status
         return None
 
     def sentence_status(self, sentence: str, clause: str | None = None) -> str | None:

@@ -28,6 +28,7 @@ __all__ = ["MechanismMention", "MechanismFinder", "mechanism_label", "slugify"]
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _PAREN_AFTER = re.compile(r"^[(（][^()（）\n]{1,30}[)）]")
+_QUOTED_SHORT = re.compile(r"“([^“”\n]{1,10})”")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +109,17 @@ class MechanismFinder:
             )
             + r")"
         )
+        # “七色花”困境儿童关爱服务专项行动: a few words, then a campaign word
+        self._modified_campaign = re.compile(
+            r"([\u4e00-\u9fff]{1,10}?)("
+            + "|".join(map(re.escape, sorted(self._campaign_suffixes, key=len, reverse=True)))
+            + r")"
+        )
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
+        # short quoted names in a row (“府院”“府检”), the first parts of names sharing the rest
+        self._quoted_run = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
@@ -120,6 +129,8 @@ class MechanismFinder:
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
         )
         self._named_methods = tuple(vocab.cue("named-method-endings"))
+        self._list_closers = tuple(vocab.cue("list-closing-words"))
+        self._other_domain = Lexicon({w: True for w in vocab.cue("programme-other-domain-terms")})
 
     def find(self, text: str) -> list[MechanismMention]:
         """All mechanism mentions in text order.
@@ -146,6 +157,7 @@ class MechanismFinder:
             if extra and extra not in self._qualifiers:
                 label = written  # the text's more specific wording (城市社区15分钟生活圈)
             found.append(MechanismMention(m.start, m.end, m.key, label, m.value, False))
+        found += self._split_names(text, found)
         taken = [(m.start, m.end) for m in found]
         for mention in discovered:
             if any(s < mention.end and mention.start < e for s, e in taken):
@@ -155,11 +167,80 @@ class MechanismFinder:
         found.sort(key=lambda m: (m.start, m.end))
         return found
 
+    def _split_names(self, text: str, found: list[MechanismMention]) -> list[MechanismMention]:
+        """Vocabulary names written in two parts: the first part quoted (“三医”联动, and
+        “府院”“府检”联动, where both share the rest), or two first parts that share the rest
+        of a name found (府院府检联动: 府院联动 and 府检联动).
+
+        Only names that the vocabulary knows whole are taken, and no ordinary phrase
+        (“12345”热线, “一站式”服务: quoting a part does not make the phrase a name).
+        """
+        out = []
+        for run in self._quoted_run.finditer(text):
+            after = text[run.end() : run.end() + 4]
+            for size in range(len(after), 0, -1):
+                rest = after[:size]
+                if not all(map(is_cjk, rest)):
+                    continue
+                parts = [
+                    (m, self._whole_name(m.group(1) + rest))
+                    for m in _QUOTED_SHORT.finditer(run.group())
+                ]
+                if any(slug for _, slug in parts):
+                    break
+            else:
+                continue
+            for m, slug in parts:
+                if slug is None:
+                    continue
+                start = run.start() + m.start(1)
+                end = run.start() + m.end(1)
+                if m.end() == len(run.group()):
+                    end = run.end() + size  # the last part carries the shared rest
+                entry = self.vocab.mechanisms[slug]
+                surface = m.group(1) + rest
+                out.append(MechanismMention(start, end, surface, entry.label, slug, False))
+        for mention in found:
+            if mention.slug is None:
+                continue
+            for size in (2, 3, 4):
+                head, rest = text[mention.start - size : mention.start], mention.text[size:]
+                slug = self._whole_name(head + rest)
+                if len(rest) >= 2 and all(map(is_cjk, head)) and slug and slug != mention.slug:
+                    entry = self.vocab.mechanisms[slug]
+                    start = mention.start - size
+                    out.append(
+                        MechanismMention(
+                            start, mention.start, head + rest, entry.label, slug, False
+                        )
+                    )
+                    break
+        return out
+
+    def _whole_name(self, name: str) -> str | None:
+        """The slug of vocabulary name ``name`` unless it is an ordinary phrase too."""
+        slug = self.vocab.mechanism_labels.get(name)
+        return None if slug is None or self.vocab.mechanisms[slug].marked_only else slug
+
     def _marked(self, text: str, start: int, end: int) -> bool:
+        """Quoted or followed by a mechanism suffix, and not counted: 60个老旧小区改造项目 or
+        建成“一刻钟便民生活圈”52个 count things built, they name no mechanism."""
+        tail = text[end : end + 4].lstrip("”")
+        suffix = next((s for s in self._suffixes if tail.startswith(s)), None)
+        if self._counted(text, start, end + (text[end : end + 1] == "”") + len(suffix or "")):
+            return False
         if text[start - 1 : start] == "“" and text[end : end + 1] == "”":
             return True
-        tail = text[end : end + 4].lstrip("”")
-        return any(tail.startswith(s) for s in self._suffixes)
+        return suffix is not None
+
+    def _counted(self, text: str, start: int, end: int) -> bool:
+        """Whether a number and a measure word stand right before ``start`` (建成22个“…”) or
+        a number right after ``end`` (…改造项目120个)."""
+        before = text[max(0, start - 4) : start].rstrip("“")
+        measure = next((w for w in self._measure if before.endswith(w)), None)
+        if measure and before[: -len(measure)][-1:] in self._numerals:
+            return True
+        return text[end : end + 1] in self._numerals
 
     def _known(self, name: str) -> str | None:
         for candidate in (name, mechanism_label(name, suffix=self._label_suffix)):
@@ -170,6 +251,7 @@ class MechanismFinder:
 
     def _discover(self, text: str) -> list[MechanismMention]:
         out = []
+        passed_over: list[re.Match[str]] = []
         for m in _QUOTED.finditer(text):
             name = m.group(1).strip()
             if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
@@ -181,8 +263,16 @@ class MechanismFinder:
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             slug = self._known(name)
-            if slug is None and not self._accept_quoted(name, self._suffix_of(tail)):
+            if (
+                slug is None
+                and not self._accept_quoted(name, self._suffix_of(tail))
+                and not self._modified_campaign_of(tail)
+            ):
+                passed_over.append(m)
                 continue
+            if slug and self.vocab.mechanisms[slug].marked_only:
+                if self._counted(text, m.start(), m.end()):
+                    continue  # 建成22个“一刻钟便民生活圈”: an ordinary phrase, counted
             label = mechanism_label(name, suffix=self._label_suffix, keep_after=self._place_names)
             entry = self.vocab.mechanisms.get(slug) if slug else None
             out.append(
@@ -190,11 +280,24 @@ class MechanismFinder:
                     m.start(1), m.end(1), name, entry.label if entry else label, slug, entry is None
                 )
             )
+        # a name the text has made a mechanism (深化“一枚印章管审批”改革) is one wherever else
+        # it is quoted (深入推动“一枚印章管审批”)
+        named = {m.text: m for m in out if m.discovered}
+        for m in passed_over:
+            known = named.get(m.group(1).strip())
+            if known is not None:
+                out.append(
+                    MechanismMention(m.start(1), m.end(1), known.text, known.label, None, True)
+                )
         for pattern in (self._programme, self._list_item):
             for m in pattern.finditer(text):
                 name = m.group(1).replace("“", "").replace("”", "")
                 if not self._programme_domain.contains_any(name) or self._rejected(name):
                     continue
+                if any(word in name for word in self._list_closers):
+                    continue  # 城市防洪排涝等重大治理工程: a list summed up
+                if self._other_domain.contains_any(name):
+                    continue  # 防洪治理工程, 企业帮扶行动: water works, business
                 slug = self._known(name)
                 entry = self.vocab.mechanisms.get(slug) if slug else None
                 out.append(
@@ -218,6 +321,12 @@ class MechanismFinder:
             found = modified.group(1) if modified else found
         return found
 
+    def _modified_campaign_of(self, tail: str) -> bool:
+        """Whether ``tail`` starts with a short run of words that says what a campaign serves
+        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程)."""
+        modified = self._modified_campaign.match(tail)
+        return modified is not None and self._programme_domain.contains_any(modified.group(1))
+
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
 
@@ -236,7 +345,9 @@ class MechanismFinder:
             return True
         governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
         if suffix is not None or name.endswith(self._programme_suffixes):
-            return governance or self._is_slogan(name)
+            # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
+            place = any(name[:size] in self._place_names for size in range(2, 6))
+            return governance or (self._is_slogan(name) and not place)
         if self._is_slogan(name):
             return governance or "+" in name
         return self._brand.contains_any(name) and len(name) <= 10

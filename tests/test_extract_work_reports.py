@@ -1,0 +1,157 @@
+"""Mechanism rules for the language of work reports, each checked on a small invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+from kg.read import read_bytes
+from kg.record import DocumentRecord
+
+REPORT = "政府工作报告\n——2024年1月在沈阳市第十七届人民代表大会上\n沈阳市市长\n"
+
+
+def extract(body: str, *, nlp) -> DocumentRecord:
+    text = read_bytes((REPORT + body + "\n").encode("utf-8"), path="invented.txt")
+    return extract_text(text, doc_id="invented", nlp=nlp)
+
+
+def labels(body: str, *, nlp) -> set[str]:
+    return {m.label for m in extract(body, nlp=nlp).mechanisms}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # ordinary phrases that name work done, not a mechanism a place adopts
+        "完成老旧小区改造98个，新增老年助餐点54个。",
+        "优化12345热线服务，打造一刻钟便民生活圈。",
+        # counted: things built, even when quoted or followed by 项目 / 工程
+        "实施60个老旧小区改造项目，新开工老旧小区改造工程49个。",
+        "建成22个“一刻钟便民生活圈”，建设“一刻钟便民生活圈”25个。",
+    ],
+)
+def test_extract_ordinary_phrases_and_counted_things_are_not_mechanisms(nlp, sentence: str) -> None:
+    assert labels(sentence, nlp=nlp) == set()
+
+
+def test_extract_ordinary_phrase_counts_when_marked_as_a_name(nlp) -> None:
+    found = labels("全面推进“城市社区15分钟生活圈”建设，发挥“12345热线”作用。", nlp=nlp)
+    assert found == {"城市社区15分钟生活圈", "12345政务服务便民热线"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # 专项行动 is a campaign word like 行动: any quoted name before it is a campaign
+        ("“两优”专项行动扎实开展。", {"两优"}),
+        # a few words that say whom the campaign serves, then the campaign word
+        ("持续深化“七色花”困境儿童关爱服务专项行动。", {"七色花"}),
+        ("深化“锡心医养”社区居家服务行动。", {"锡心医养"}),
+        # words that say nothing about governance do not make a quoted name a campaign
+        ("农业生产“大托管”服务改革试点覆盖所有乡镇。", set()),
+        ("深入实施“广聚英才”人才工程。", set()),
+    ],
+)
+def test_extract_quoted_name_before_a_campaign_word(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a list summed up with 等 names no programme
+        "推进滁河防洪治理等水利工程，做好困难群体等各种关爱行动。",
+        # water works, pollution control and business support are no governance programmes
+        "启动绕阳河防洪治理工程，开展扬尘专项治理攻坚行动。",
+        "实施受山洪地质灾害威胁群众避险搬迁工程，深入实施促进居民增收行动，开展企业帮扶行动。",
+    ],
+)
+def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
+    nlp, sentence: str
+) -> None:
+    assert labels(sentence, nlp=nlp) == set()
+
+
+def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
+    found = labels("开展信访问题源头治理三年攻坚行动，实施夏季治安打击整治行动。", nlp=nlp)
+    assert found == {"信访问题源头治理三年攻坚行动", "夏季治安打击整治行动"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the first part of a known name in quotes
+        ("深入推进“三医”联动改革。", {"三医联动"}),
+        # quoted first parts in a row share the rest
+        ("提高“府院”“府检”联动实效。", {"府院联动", "府检联动"}),
+        # two first parts share the rest, unquoted
+        ("强化府院府检联动。", {"府院联动", "府检联动"}),
+        # quoting part of an ordinary phrase does not make it a name
+        ("发挥“一站式”服务作用。", set()),
+    ],
+)
+def test_extract_known_name_written_in_two_parts(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+def test_extract_section_without_a_cue_goes_on_with_the_plans_before_it(nlp) -> None:
+    """A report that has turned from the year's review to the next year's tasks goes on with
+    plans in its last part (三、全面加强政府自身建设), which names no status of its own."""
+    record = extract(
+        "一、2023年工作回顾\n推行“五社联动”机制。\n"
+        "二、2024年工作安排\n深化“四社联动”机制。\n"
+        "三、全面加强政府自身建设\n完善常态化府院联动工作机制。\n",
+        nlp=nlp,
+    )
+    found = {(a.mechanism, a.status) for a in record.adoptions}
+    assert found == {("五社联动", "implemented"), ("四社联动", "planned"), ("府院联动", "planned")}
+
+
+def test_extract_section_without_a_cue_first_keeps_the_genre_default(nlp) -> None:
+    record = extract("一、全面加强政府自身建设\n完善府院联动工作机制。\n", nlp=nlp)
+    assert {a.status for a in record.adoptions} == {"implemented"}
+
+
+def test_extract_a_name_the_text_made_a_mechanism_counts_where_quoted_again(nlp) -> None:
+    """The review names the reform (“…”改革); the plan quotes the bare name again."""
+    record = extract(
+        "一、2023年工作回顾\n深化“一枚印章管审批”改革。\n"
+        "二、2024年工作安排\n深入推动“一枚印章管审批”，优化帮办代办服务。\n",
+        nlp=nlp,
+    )
+    found = {(a.mechanism, a.status) for a in record.adoptions}
+    assert found == {("一枚印章管审批", "implemented"), ("一枚印章管审批", "planned")}
+
+
+def test_extract_a_quoted_word_the_text_never_made_a_mechanism_stays_out(nlp) -> None:
+    record = extract("二、2024年工作安排\n深入推动“一枚印章管审批”，优化帮办代办服务。\n", nlp=nlp)
+    assert record.adoptions == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a place whose name starts with a numeral (三亚, 六安) makes no numbered slogan
+        ("发挥“三亚芒果”品牌优势。", set()),
+        ("推广“一中心一张网”项目。", {"一中心一张网"}),
+    ],
+)
+def test_extract_place_name_starting_with_a_numeral_is_no_slogan(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # chosen as a model case: an award for what was done, not a trial
+        ("“近邻社区”模式入选全国新时代枫桥经验优秀案例。", "implemented"),
+        # chosen as a pilot
+        ("我市入选“近邻社区”模式国家试点。", "pilot"),
+    ],
+)
+def test_extract_chosen_as_a_model_case_is_no_pilot(nlp, sentence: str, status: str) -> None:
+    record = extract(sentence, nlp=nlp)
+    assert {a.status for a in record.adoptions if a.mechanism == "近邻社区"} == {status}
