@@ -468,7 +468,7 @@ def _update_store(
             continue  # the same bytes: its graph in the copied store is right
         if before is not None:
             store.remove_graph(document_iri(doc_id))
-        store.extend(item.quads if item.quads is not None else item.document.to_quads())
+        store.load(item.document.fragment, format=ox.RdfFormat.TRIG)
     removed = sorted(set(previous.documents) - set(manifest.documents))
     for doc_id in removed:
         store.remove_graph(document_iri(doc_id))

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.extract import EXTRACTOR_VERSION, PIPELINE_CONFIG
-from kg.rdf import PREFIXES, ontology_quads, record_to_quads
+from kg.rdf import PREFIXES, ontology_quads, record_to_trig
 from kg.record import DocumentRecord
 from kg.vocab import ontology_dir
 
@@ -139,20 +139,23 @@ class CachedDocument:
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, record: DocumentRecord, *, chars: int) -> tuple[CachedDocument, list[ox.Quad]]:
-        """The document of ``record``, and its quads."""
-        quads = record_to_quads(record)
-        document = cls(
+    def of(cls, record: DocumentRecord, *, chars: int) -> CachedDocument:
+        """The document of ``record``: its JSON line and its graph written as TriG.
+
+        Raises:
+            ValueError: an IRI minted from the record is not a valid IRI.
+        """
+        fragment, count = record_to_trig(record)
+        return cls(
             record.id,
             record.sha256,
             record.to_json(),
             chars,
-            len(quads),
-            trig_fragment(quads),
+            count,
+            fragment,
             len(record.adoptions),
             tuple(record.warnings),
         )
-        return document, quads
 
     @property
     def record(self) -> DocumentRecord:

@@ -19,11 +19,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-import pyoxigraph as ox
 
 from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key
 from kg.extract import load_pipeline
@@ -41,8 +39,8 @@ class Extracted:
 
     With a cache (in a build), a built document comes as ``document``: its record's JSON
     line and TriG fragment, made by the worker that extracted it or read from the cache, and
-    ``record`` is None; ``quads`` holds its quads when they were made in this process.
-    Without a cache, ``record`` is the record. Both are None when the document failed.
+    ``record`` is None. Without a cache, ``record`` is the record. Both are None when the
+    document failed.
     """
 
     path: Path
@@ -50,7 +48,6 @@ class Extracted:
     outcome: DocumentOutcome
     key: str | None = None
     document: CachedDocument | None = None
-    quads: list[ox.Quad] | None = field(default=None, repr=False)
 
 
 class _Pending(Protocol):
@@ -75,33 +72,20 @@ def extract_path(
 
     ``documents=True`` returns the record as a :class:`~kg.cache.CachedDocument` (JSON line
     and TriG fragment, made here, in the worker) instead of the record; ``shacl=True`` then
-    also validates its quads against the shapes (the outcome lists the violations).
+    also validates its graph against the shapes (the outcome lists the violations).
     """
-    return _extract_here(path, max_bytes, documents, shacl)[:3]
-
-
-def _extract_here(
-    path: Path, max_bytes: int, documents: bool, shacl: bool = False
-) -> tuple[DocumentRecord | None, DocumentOutcome, CachedDocument | None, list[ox.Quad] | None]:
     from kg.build import _extract_one
 
     record, outcome = _extract_one(Path(path), load_pipeline(), max_bytes)
     if record is None or not documents:
-        return record, outcome, None, None
-    document, quads = CachedDocument.of(record, chars=outcome.chars)
+        return record, outcome, None
+    document = CachedDocument.of(record, chars=outcome.chars)
     if shacl:
         from kg.validate import validate_quads
 
-        outcome.violations = [f"{outcome.path}: {v}" for v in validate_quads(quads)]
-    return None, outcome, document, quads
-
-
-@dataclass
-class _WithoutQuads:
-    future: _Pending
-
-    def result(self) -> Any:
-        return (*self.future.result(), None)
+        violations = validate_quads(document.to_quads())
+        outcome.violations = [f"{outcome.path}: {v}" for v in violations]
+    return None, outcome, document
 
 
 def _load_pipeline_once() -> None:
@@ -110,7 +94,7 @@ def _load_pipeline_once() -> None:
 
 @contextmanager
 def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Callable[[Path], _Pending]]:
-    yield lambda path: _Done(_extract_here(path, max_bytes, documents, shacl))
+    yield lambda path: _Done(extract_path(path, max_bytes, documents, shacl))
 
 
 @contextmanager
@@ -120,9 +104,7 @@ def _processes(
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
-        yield lambda path: _WithoutQuads(
-            pool.submit(extract_path, path, max_bytes, documents, shacl)
-        )
+        yield lambda path: pool.submit(extract_path, path, max_bytes, documents, shacl)
 
 
 @contextmanager
@@ -138,8 +120,8 @@ def _dask(
     except OSError as exc:
         raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
     try:
-        yield lambda path: _WithoutQuads(
-            client.submit(extract_path, path, max_bytes, documents, shacl, pure=False, retries=1)
+        yield lambda path: client.submit(
+            extract_path, path, max_bytes, documents, shacl, pure=False, retries=1
         )
     finally:
         client.close()
@@ -172,10 +154,10 @@ def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
 
 
 def _fresh(path: Path, key: str | None, result: Any, cache: RecordCache | None) -> Extracted:
-    record, outcome, document, quads = result
+    record, outcome, document = result
     if document is not None and key is not None and cache is not None and not outcome.violations:
         cache.put(key, document)  # a document that fails the shapes is never cached
-    return Extracted(path, record, outcome, key, document, quads)
+    return Extracted(path, record, outcome, key, document)
 
 
 def extract_in_order(
