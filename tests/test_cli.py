@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from tests import SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -66,7 +67,7 @@ def test_cli_extract_writes_one_json_line_per_document() -> None:
 def test_cli_eval_agrees_with_the_reference_scorer(
     tmp_path: Path, seed_records: list[dict]
 ) -> None:
-    shared = ROOT.parent / "shared" / "gold" / "score.py"
+    shared = SHARED / "gold" / "score.py"
     # the corpus manifest gives the seeds their original ids, so records match the gold as is
     renamed = tmp_path / "records.jsonl"
     renamed.write_text(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import doctest
 import json
-import os
 import random
 import subprocess
 import sys
@@ -19,10 +18,8 @@ import kg.evaluate
 from kg.errors import BuildError, RecordError
 from kg.evaluate import CATEGORIES, Evaluation, Score, evaluate, load_gold
 from kg.record import Agency, DocumentRecord, Mechanism
+from tests import SHARED
 
-SHARED = Path(
-    os.environ.get("CGKG_SHARED") or Path(__file__).resolve().parents[1].parent / "shared"
-)
 GOLD_PATH = SHARED / "gold" / "seeds.json"
 REFERENCE_SCORER = SHARED / "gold" / "score.py"
 # The reference scorer lives in shared/ (beside the clone in CI): its absence is a failure.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from kg.build import extract_documents
+from tests import SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("CGKG_SHARED", ROOT.parent / "shared"))
 CITY_REPORTS = SHARED / "corpora" / "city-reports"
 
 

@@ -12,10 +12,12 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from tests import SHARED
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGIONS_TTL = REPO_ROOT / "ontology" / "regions.ttl"
 SCRIPT = REPO_ROOT / "scripts" / "make_regions.py"
-SOURCE_DIR = REPO_ROOT.parent / "shared" / "data" / "admin-divisions"
+SOURCE_DIR = SHARED / "data" / "admin-divisions"
 
 CGKG = Namespace("https://w3id.org/cgkg/ontology#")
 REGION = Namespace("https://w3id.org/cgkg/region/")
