@@ -16,7 +16,8 @@ def extract(body: str, *, nlp, city: str = "沈阳市") -> DocumentRecord:
 
 
 def regions(body: str, *, nlp, city: str = "沈阳市") -> set[str]:
-    return {r.name for r in extract(body, nlp=nlp, city=city).regions}
+    """The regions the body names besides the report's own city (named in its heading)."""
+    return {r.name for r in extract(body, nlp=nlp, city=city).regions} - {city}
 
 
 def test_extract_shared_district_name_is_the_one_in_the_documents_city(nlp) -> None:
@@ -24,3 +25,39 @@ def test_extract_shared_district_name_is_the_one_in_the_documents_city(nlp) -> N
     record = extract("我市铁西区、大东区上榜全国工业百强区。", nlp=nlp)
     tiexi = [r for r in record.regions if r.name == "铁西区"]
     assert [(r.city, r.province) for r in tiexi] == [("沈阳市", "辽宁省")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a cooperation with the city: 与 + name + a cooperation word in the clause
+        ("与深圳合作共建产业园区有序推进。", {"深圳市"}),
+        ("争取纳入深圳对口地区“飞地”体系建设。", {"深圳市"}),
+        # a city right after its own province
+        (
+            "实施对浙江宁波、广东惠州等地居民的旅游优惠政策。",
+            {"浙江省", "宁波市", "广东省", "惠州市"},
+        ),
+        # one end of a route whose other end is a known place
+        ("开通沈阳至舟山港国际物流班列。", {"舟山市"}),
+        # a list with a known place
+        ("推进与西安、成都、重庆等城市旅游合作。", {"西安市", "成都市", "重庆市"}),
+    ],
+)
+def test_extract_city_of_another_province_named_as_a_partner(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert regions(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the short name alone says nothing: a brand, a university, a street
+        "深圳国际食品谷产业园签约。",
+        "与厦门大学合作组建新能源材料研究院。",
+        "与中山路沿线商户开展合作。",
+    ],
+)
+def test_extract_city_of_another_province_needs_a_partner_context(nlp, sentence: str) -> None:
+    assert regions(sentence, nlp=nlp) == set()

@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 COMMUNITY_CODE = "community"
+#: punctuation that ends a clause
+_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,12 @@ class RegionFinder:
         self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
+        self._partner_lexicon: Lexicon | None = None
+        self._partner_openers = tuple(vocab.cue("partner-openers"))
+        self._partner_words = tuple(vocab.cue("partner-words"))
+        self._route_joiners = frozenset(vocab.cue("route-joiners"))
+        self._partner_stop = frozenset(vocab.cue("not-partner-names"))
+        self._organisation_heads = tuple(vocab.cue("organisation-heads"))
 
     def is_county_word(self, codes: tuple[str, ...], name: str) -> bool:
         """True when ``name`` of the units ``codes`` is also a word: county-level units only
@@ -192,6 +200,78 @@ class RegionFinder:
                     words.setdefault(short, ())
                     words[short] = (*words[short], code)
         return Lexicon(words, by_last_char=True)
+
+    def partner_lexicon(self) -> Lexicon:
+        """Short names of prefecture-level units (深圳, 成都) of the whole country, with the
+        codes of the prefecture-level units so called (not counties of the same name)."""
+        if self._partner_lexicon is None:
+            words: dict[str, tuple[str, ...]] = {}
+            for code, entry in self.vocab.regions.items():
+                if entry.level != "city":
+                    continue
+                for short in entry.short_names:
+                    if len(short) >= 2 and short not in self._partner_stop:
+                        words[short] = (*words.get(short, ()), code)
+            self._partner_lexicon = Lexicon(words, by_last_char=True)
+        return self._partner_lexicon
+
+    def find_partners(
+        self, text: str, province: str, found: list[RegionMention], taken: list[tuple[int, int]]
+    ) -> list[RegionMention]:
+        """Short names of cities outside the document's province (深圳 in a 四川 report),
+        where the sentence shows they are places: named right after their own province
+        (浙江宁波), as the partner of a cooperation (与深圳合作, 深圳对口地区), at one end of a
+        route whose other end is a known place (荆门至舟山港, 银川—青岛), or in a list with
+        a known place (与西安、成都、重庆等城市)."""
+        taken_spans = SpanSet(taken)
+        candidates = []
+        for m in self.partner_lexicon().longest(text):
+            if taken_spans.overlaps(m.start, m.end):
+                continue
+            outside = tuple(
+                c for c in m.value if province not in {e.code for e in self.vocab.chain(c)}
+            )
+            if outside:
+                candidates.append(RegionMention(m.start, m.end, m.key, outside, "short"))
+        known = {(r.start, r.end): r for r in found if r.kind != "community"}
+        accepted: dict[int, RegionMention] = {}
+        changed = True
+        while changed:
+            changed = False
+            ends = {r.end: r for r in (*known.values(), *accepted.values())}
+            starts = {r.start: r for r in (*known.values(), *accepted.values())}
+            for c in candidates:
+                if c.start not in accepted and self._partner_context(text, c, ends, starts):
+                    accepted[c.start] = c
+                    changed = True
+        return sorted(accepted.values(), key=lambda r: r.start)
+
+    def _partner_context(
+        self,
+        text: str,
+        mention: RegionMention,
+        ends: dict[int, RegionMention],
+        starts: dict[int, RegionMention],
+    ) -> bool:
+        before, after = text[mention.start - 1 : mention.start], text[mention.end : mention.end + 1]
+        province = ends.get(mention.start)
+        if province is not None and province.codes[0] in {
+            e.code for c in mention.codes for e in self.vocab.chain(c) if e.code != c
+        }:
+            return True  # 浙江宁波: a city right after its own province
+        # in a list, or at one end of a route, with a known place
+        if (before in self._route_joiners or before == "、") and mention.start - 1 in ends:
+            return True
+        if (after in self._route_joiners or after == "、") and mention.end + 1 in starts:
+            return True
+        if text[mention.end : mention.end + 2].startswith(self._partner_words):
+            return True  # 深圳对口地区
+        if text[max(0, mention.start - 1) : mention.start] in self._partner_openers:
+            # 与深圳合作共建产业园; not 与厦门大学合作 (an organisation named after the city)
+            clause = _CLAUSE_END.split(text[mention.end : mention.end + 30], maxsplit=1)[0]
+            at = min((i for w in self._partner_words if (i := clause.find(w)) >= 0), default=-1)
+            return at >= 0 and not any(h in clause[:at] for h in self._organisation_heads)
+        return False
 
 
 def find_local_regions(

@@ -47,8 +47,12 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
         taken = [(r.start, r.end) for r in regions] + [(t.start - 1, t.end + 1) for t in titles]
-        local = find_local_regions(data["region_finder"], text, province.code, taken)
+        finder = data["region_finder"]
+        local = find_local_regions(finder, text, province.code, taken)
         regions = sorted(regions + [r for r in local if keep(r)], key=lambda r: r.start)
+        taken += [(r.start, r.end) for r in local]
+        partners = finder.find_partners(text, province.code, regions, taken)
+        regions = sorted(regions + [r for r in partners if keep(r)], key=lambda r: r.start)
         regions = [_within(context, r, (juris.code, province.code)) for r in regions]
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
