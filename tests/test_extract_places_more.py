@@ -61,3 +61,23 @@ def test_extract_city_of_another_province_named_as_a_partner(
 )
 def test_extract_city_of_another_province_needs_a_partner_context(nlp, sentence: str) -> None:
     assert regions(sentence, nlp=nlp) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city"),
+    [
+        # a river, a street, a tomb named after a place
+        ("建成幸福河湖197处，秦淮河入选美丽河湖优秀案例。", "南京市"),
+        ("凌河街等7条断头路实现贯通。", "沈阳市"),
+        ("推进西夏陵创建国家5A级旅游景区。", "银川市"),
+        # a side of a mountain, of a lake: 山 + 东麓 is not 山东
+        ("打造贺兰山东麓国家级旅游度假区，完成太平湖南岸岸线整治。", "银川市"),
+    ],
+)
+def test_extract_short_name_run_into_a_landmark_is_no_region(nlp, sentence: str, city: str) -> None:
+    assert regions(sentence, nlp=nlp, city=city) == set()
+
+
+def test_extract_short_name_before_part_of_is_still_the_province(nlp) -> None:
+    # 部分 after 山东 is "some of", not 东部 (the east)
+    assert regions("山东部分城市已开展试点。", nlp=nlp) == {"山东省"}

@@ -105,6 +105,9 @@ class RegionFinder:
         self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
+        self._landmark_followers = frozenset(vocab.cue("landmark-followers"))
+        self._direction_parts = frozenset(vocab.cue("direction-part-words"))
+        self._not_direction_parts = tuple(vocab.cue("not-direction-part-words"))
         self._partner_lexicon: Lexicon | None = None
         self._partner_openers = tuple(vocab.cue("partner-openers"))
         self._partner_words = tuple(vocab.cue("partner-words"))
@@ -118,6 +121,16 @@ class RegionFinder:
         return name in self.ambiguous and all(
             self.vocab.regions[c].level == "county" for c in codes if c in self.vocab.regions
         )
+
+    def names_landmark(self, text: str, start: int, end: int) -> bool:
+        """Whether the short name ``text[start:end]`` runs into the name of a landmark
+        (秦淮河, 凌河街: cue:landmark-followers) or of a landmark's side (贺兰山东麓: its last
+        character and the next make a word of cue:direction-part-words)."""
+        if text[end : end + 1] in self._landmark_followers:
+            return True
+        return text[end - 1 : end + 1] in self._direction_parts and not text[
+            end : end + 2
+        ].startswith(self._not_direction_parts)
 
     def boundaries(self, text: str, start: int, end: int) -> tuple[bool, bool]:
         """Whether ``text[start:end]`` is set off as a name on the left (start of text or
@@ -147,6 +160,8 @@ class RegionFinder:
                 if not self.marked_off(text, m.start, m.end, after_region=after_region):
                     continue
             kind = "full" if m.key in self.vocab.region_names else "short"
+            if kind == "short" and self.names_landmark(text, m.start, m.end):
+                continue
             out.append(RegionMention(m.start, m.end, m.key, m.value, kind))
         return out
 
@@ -282,7 +297,7 @@ def find_local_regions(
     taken_spans = SpanSet(taken)
     region_ends = {end for _, end in taken}
     for m in finder.local_lexicon(root).longest(text):
-        if taken_spans.overlaps(m.start, m.end):
+        if taken_spans.overlaps(m.start, m.end) or finder.names_landmark(text, m.start, m.end):
             continue
         # 海城 before 市 is read as 海城市, a word in 滨海城市
         if finder.is_county_word(m.value, m.key) or finder.is_county_word(
