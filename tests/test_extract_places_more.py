@@ -81,3 +81,19 @@ def test_extract_short_name_run_into_a_landmark_is_no_region(nlp, sentence: str,
 def test_extract_short_name_before_part_of_is_still_the_province(nlp) -> None:
     # 部分 after 山东 is "some of", not 东部 (the east)
     assert regions("山东部分城市已开展试点。", nlp=nlp) == {"山东省"}
+
+
+def agencies(body: str, *, nlp, city: str = "沈阳市") -> set[str]:
+    return {a.name for a in extract(body, nlp=nlp, city=city).agencies}
+
+
+def test_extract_bare_organ_listed_after_a_body_takes_its_region(nlp) -> None:
+    # 政府 in 自治区党委、政府 is the autonomous region's government
+    found = agencies("在自治区党委、政府的坚强领导下，我市经济稳中向好。", nlp=nlp, city="银川市")
+    assert "宁夏回族自治区人民政府" in found
+
+
+def test_extract_bare_organ_listed_after_another_regions_body_is_not_the_authors(nlp) -> None:
+    # 自治区 in a 郑州 (河南省) report is no region of the author: neither body is 河南's
+    found = agencies("学习借鉴自治区党委、政府的经验做法。", nlp=nlp, city="郑州市")
+    assert not any(name.startswith("河南省") for name in found)

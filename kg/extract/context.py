@@ -285,7 +285,8 @@ class Context:
                 region = juris
             elif mention.ref == "level":
                 region = self.region_at_level(juris, mention.ref_value or "")
-                word = next((w for w in self._long_level_words if mention.text.startswith(w)), "")
+                said = mention.ref_text or mention.text
+                word = next((w for w in self._long_level_words if said.startswith(w)), "")
                 if region is not None and not region.name.endswith(word):
                     region = None  # 自治区党委 in a 河南省 text: another region's committee
                 if (

@@ -52,6 +52,9 @@ class AgencyMention:
     organs: tuple[str, ...]  # candidate organ-type slugs
     ref: str  # region | level | self | national
     ref_value: str | None  # region code for ref=region, level for ref=level
+    #: the words that refer to the region, when not at the start of ``text``: 政府 in
+    #: 自治区党委、政府 takes its region from 自治区 before the list
+    ref_text: str = ""
 
 
 class SpanSet:
@@ -338,6 +341,7 @@ class AgencyFinder:
         )
         self._generic = Lexicon({w: True for w in vocab.generic_agencies})
         self._local_levels = frozenset(vocab.cue("local-level-characters"))
+        self._list_joiners = frozenset("、") | frozenset(vocab.cue("list-conjunctions"))
 
     def organ(self, slug: str) -> OrganEntry:
         return self.vocab.organs[slug]
@@ -357,6 +361,8 @@ class AgencyFinder:
             national = tuple(s for s in m.value if "national" in self.organ(s).levels)
             local = tuple(s for s in m.value if "national" not in self.organ(s).levels)
             mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
+            if mention is None and local and out:
+                mention = self._listed_after(text, m.start, m.end, m.key, local, out[-1])
             if mention is not None:
                 out.append(mention)
             elif national and not (
@@ -364,6 +370,24 @@ class AgencyFinder:
             ):
                 out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
         return out
+
+    def _listed_after(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        surface: str,
+        organs: tuple[str, ...],
+        previous: AgencyMention,
+    ) -> AgencyMention | None:
+        """A bare organ surface listed right after a body of some region takes that body's
+        region (自治区党委、政府: the autonomous region's government; 市发改委、财政局)."""
+        if previous.ref == "national" or text[previous.end : start] not in self._list_joiners:
+            return None
+        ref_text = previous.ref_text or text[previous.start : previous.end]
+        return AgencyMention(
+            start, end, surface, organs, previous.ref, previous.ref_value, ref_text
+        )
 
     def _with_region(
         self,
