@@ -97,3 +97,11 @@ def test_extract_bare_organ_listed_after_another_regions_body_is_not_the_authors
     # 自治区 in a 郑州 (河南省) report is no region of the author: neither body is 河南's
     found = agencies("学习借鉴自治区党委、政府的经验做法。", nlp=nlp, city="郑州市")
     assert not any(name.startswith("河南省") for name in found)
+
+
+def test_extract_central_discipline_commission_has_the_partys_full_name(nlp) -> None:
+    # named like every other discipline commission (中共{region}纪律检查委员会)
+    record = extract("坚决落实中央纪委全会部署。", nlp=nlp)
+    found = [a for a in record.agencies if "中央纪委" in a.surfaces]
+    assert [a.name for a in found] == ["中共中央纪律检查委员会"]
+    assert "中央纪律检查委员会" in found[0].alt_names
