@@ -105,3 +105,17 @@ def test_extract_central_discipline_commission_has_the_partys_full_name(nlp) -> 
     found = [a for a in record.agencies if "中央纪委" in a.surfaces]
     assert [a.name for a in found] == ["中共中央纪律检查委员会"]
     assert "中央纪律检查委员会" in found[0].alt_names
+
+
+def test_extract_jurisdiction_is_the_lowest_level_the_opening_names(nlp) -> None:
+    # the superior's decisions come first (省委…全会、州委…全会决策部署); the author is the 州
+    body = (
+        "2023年工作回顾\n"
+        "过去一年，我们全面贯彻落实省委十二届三次全会、州委十二届三次全会决策部署，"
+        "推动现代化新阿坝建设开局起步。\n"
+        "一年来，全省经济回升向好，四川全省、阿坝全州同步推进，全省第一、全省领先。\n"
+    )
+    text = read_bytes(body.encode("utf-8"), path="invented.txt")
+    record = extract_text(text, doc_id="invented", nlp=nlp)
+    assert record.jurisdiction is not None
+    assert record.jurisdiction.name == "阿坝藏族羌族自治州"

@@ -206,7 +206,13 @@ class Context:
             for a in agencies
             if a.ref == "level" and a.end <= head_end and not self._leads_author(text, a.end)
         ]
-        level = head_levels[0] if head_levels else self._self_level(text)
+        # superiors come first (贯彻落实…省委…全会、州委…全会决策部署): the author is the
+        # lowest level the opening names
+        level = (
+            max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
+            if head_levels
+            else self._self_level(text)
+        )
         if level:
             # every unit of that level, scored by how often its full or short name occurs
             # (a report says 黔西南州 or 广安 far more often than the full official name)
