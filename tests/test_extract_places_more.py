@@ -119,3 +119,14 @@ def test_extract_jurisdiction_is_the_lowest_level_the_opening_names(nlp) -> None
     record = extract_text(text, doc_id="invented", nlp=nlp)
     assert record.jurisdiction is not None
     assert record.jurisdiction.name == "阿坝藏族羌族自治州"
+
+
+def test_extract_national_body_followed_by_a_region_is_its_branch_there(nlp) -> None:
+    # 中国人民银行河南省分行 is a provincial branch, not the central bank
+    found = agencies("中国人民银行河南省分行出台支持小微企业融资的措施。", nlp=nlp)
+    assert "中国人民银行" not in found
+
+
+def test_extract_national_body_named_alone_is_still_found(nlp) -> None:
+    found = agencies("中国人民银行出台支持小微企业融资的措施。", nlp=nlp)
+    assert "中国人民银行" in found

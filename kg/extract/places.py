@@ -349,6 +349,7 @@ class AgencyFinder:
     def find(self, text: str, regions: list[RegionMention]) -> list[AgencyMention]:
         """Agency mentions; a surface without a region reference is skipped unless national."""
         region_ends = {r.end: r for r in regions if r.kind != "community"}
+        region_starts = {r.start for r in regions if r.kind != "community"}
         generic_spans = [(m.start, m.end) for m in self._generic.all(text)]
         out: list[AgencyMention] = []
         for m in self._lexicon.longest(text):
@@ -365,8 +366,14 @@ class AgencyFinder:
                 mention = self._listed_after(text, m.start, m.end, m.key, local, out[-1])
             if mention is not None:
                 out.append(mention)
-            elif national and not (
-                m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in self._local_levels
+            elif (
+                national
+                and not (
+                    m.start
+                    and is_cjk(text[m.start - 1])
+                    and text[m.start - 1] in self._local_levels
+                )
+                and m.end not in region_starts  # 中国人民银行崇左市分行: a branch, not the bank
             ):
                 out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
         return out
