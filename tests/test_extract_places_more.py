@@ -130,3 +130,18 @@ def test_extract_national_body_followed_by_a_region_is_its_branch_there(nlp) -> 
 def test_extract_national_body_named_alone_is_still_found(nlp) -> None:
     found = agencies("中国人民银行出台支持小微企业融资的措施。", nlp=nlp)
     assert "中国人民银行" in found
+
+
+def test_extract_municipality_report_speaks_for_the_municipality(nlp) -> None:
+    # 我代表市人民政府 in 重庆: the 市 is the municipality (a province-level unit), not a
+    # prefecture-level city the report happens to name
+    body = (
+        "各位代表：\n"
+        "现在，我代表市人民政府向大会报告工作，请予审议。\n"
+        "一年来，新重庆建设开局良好，重庆经济回升向好，重庆制造加快升级，"
+        "与杭州等地合作深入推进。\n"
+    )
+    text = read_bytes(body.encode("utf-8"), path="invented.txt")
+    record = extract_text(text, doc_id="invented", nlp=nlp)
+    assert record.jurisdiction is not None
+    assert record.jurisdiction.name == "重庆市"

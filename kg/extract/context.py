@@ -234,8 +234,16 @@ class Context:
         ``text.count(name)`` over those names (what each unit scores as the jurisdiction)."""
         if level not in self._level_names:
             owners: dict[str, list[str]] = {}
+            # a municipality (北京市, 重庆市) is a province that calls itself 市: its
+            # districts lie right under it, and its report says 我市 / 市人民政府
+            units = self.vocab.regions.values()
+            with_cities = {e.parent for e in units if e.level == "city"}
+            with_units = {e.parent for e in units}
             for code, entry in self.vocab.regions.items():
-                if entry.level == level:
+                municipality = (
+                    entry.level == "province" and code in with_units and code not in with_cities
+                )
+                if entry.level == level or (level == "city" and municipality):
                     for name in (entry.name, *entry.short_names):
                         owners.setdefault(name, []).append(code)
             self._level_names[level] = (Lexicon({name: None for name in owners}), owners)
