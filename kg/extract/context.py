@@ -206,7 +206,13 @@ class Context:
             for a in agencies
             if a.ref == "level" and a.end <= head_end and not self._leads_author(text, a.end)
         ]
-        level = head_levels[0] if head_levels else self._self_level(text)
+        # superiors come first (贯彻落实…省委…全会、州委…全会决策部署): the author is the
+        # lowest level the opening names
+        level = (
+            max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
+            if head_levels
+            else self._self_level(text)
+        )
         if level:
             # every unit of that level, scored by how often its full or short name occurs
             # (a report says 黔西南州 or 广安 far more often than the full official name)
@@ -228,8 +234,16 @@ class Context:
         ``text.count(name)`` over those names (what each unit scores as the jurisdiction)."""
         if level not in self._level_names:
             owners: dict[str, list[str]] = {}
+            # a municipality (北京市, 重庆市) is a province that calls itself 市: its
+            # districts lie right under it, and its report says 我市 / 市人民政府
+            units = self.vocab.regions.values()
+            with_cities = {e.parent for e in units if e.level == "city"}
+            with_units = {e.parent for e in units}
             for code, entry in self.vocab.regions.items():
-                if entry.level == level:
+                municipality = (
+                    entry.level == "province" and code in with_units and code not in with_cities
+                )
+                if entry.level == level or (level == "city" and municipality):
                     for name in (entry.name, *entry.short_names):
                         owners.setdefault(name, []).append(code)
             self._level_names[level] = (Lexicon({name: None for name in owners}), owners)
@@ -285,7 +299,8 @@ class Context:
                 region = juris
             elif mention.ref == "level":
                 region = self.region_at_level(juris, mention.ref_value or "")
-                word = next((w for w in self._long_level_words if mention.text.startswith(w)), "")
+                said = mention.ref_text or mention.text
+                word = next((w for w in self._long_level_words if said.startswith(w)), "")
                 if region is not None and not region.name.endswith(word):
                     region = None  # 自治区党委 in a 河南省 text: another region's committee
                 if (

@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 COMMUNITY_CODE = "community"
+#: punctuation that ends a clause
+_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,9 @@ class AgencyMention:
     organs: tuple[str, ...]  # candidate organ-type slugs
     ref: str  # region | level | self | national
     ref_value: str | None  # region code for ref=region, level for ref=level
+    #: the words that refer to the region, when not at the start of ``text``: 政府 in
+    #: 自治区党委、政府 takes its region from 自治区 before the list
+    ref_text: str = ""
 
 
 class SpanSet:
@@ -103,6 +108,15 @@ class RegionFinder:
         self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
+        self._landmark_followers = frozenset(vocab.cue("landmark-followers"))
+        self._direction_parts = frozenset(vocab.cue("direction-part-words"))
+        self._not_direction_parts = tuple(vocab.cue("not-direction-part-words"))
+        self._partner_lexicon: Lexicon | None = None
+        self._partner_openers = tuple(vocab.cue("partner-openers"))
+        self._partner_words = tuple(vocab.cue("partner-words"))
+        self._route_joiners = frozenset(vocab.cue("route-joiners"))
+        self._partner_stop = frozenset(vocab.cue("not-partner-names"))
+        self._organisation_heads = tuple(vocab.cue("organisation-heads"))
 
     def is_county_word(self, codes: tuple[str, ...], name: str) -> bool:
         """True when ``name`` of the units ``codes`` is also a word: county-level units only
@@ -110,6 +124,16 @@ class RegionFinder:
         return name in self.ambiguous and all(
             self.vocab.regions[c].level == "county" for c in codes if c in self.vocab.regions
         )
+
+    def names_landmark(self, text: str, start: int, end: int) -> bool:
+        """Whether the short name ``text[start:end]`` runs into the name of a landmark
+        (秦淮河, 凌河街: cue:landmark-followers) or of a landmark's side (贺兰山东麓: its last
+        character and the next make a word of cue:direction-part-words)."""
+        if text[end : end + 1] in self._landmark_followers:
+            return True
+        return text[end - 1 : end + 1] in self._direction_parts and not text[
+            end : end + 2
+        ].startswith(self._not_direction_parts)
 
     def boundaries(self, text: str, start: int, end: int) -> tuple[bool, bool]:
         """Whether ``text[start:end]`` is set off as a name on the left (start of text or
@@ -139,6 +163,8 @@ class RegionFinder:
                 if not self.marked_off(text, m.start, m.end, after_region=after_region):
                     continue
             kind = "full" if m.key in self.vocab.region_names else "short"
+            if kind == "short" and self.names_landmark(text, m.start, m.end):
+                continue
             out.append(RegionMention(m.start, m.end, m.key, m.value, kind))
         return out
 
@@ -193,6 +219,78 @@ class RegionFinder:
                     words[short] = (*words[short], code)
         return Lexicon(words, by_last_char=True)
 
+    def partner_lexicon(self) -> Lexicon:
+        """Short names of prefecture-level units (深圳, 成都) of the whole country, with the
+        codes of the prefecture-level units so called (not counties of the same name)."""
+        if self._partner_lexicon is None:
+            words: dict[str, tuple[str, ...]] = {}
+            for code, entry in self.vocab.regions.items():
+                if entry.level != "city":
+                    continue
+                for short in entry.short_names:
+                    if len(short) >= 2 and short not in self._partner_stop:
+                        words[short] = (*words.get(short, ()), code)
+            self._partner_lexicon = Lexicon(words, by_last_char=True)
+        return self._partner_lexicon
+
+    def find_partners(
+        self, text: str, province: str, found: list[RegionMention], taken: list[tuple[int, int]]
+    ) -> list[RegionMention]:
+        """Short names of cities outside the document's province (深圳 in a 四川 report),
+        where the sentence shows they are places: named right after their own province
+        (浙江宁波), as the partner of a cooperation (与深圳合作, 深圳对口地区), at one end of a
+        route whose other end is a known place (荆门至舟山港, 银川—青岛), or in a list with
+        a known place (与西安、成都、重庆等城市)."""
+        taken_spans = SpanSet(taken)
+        candidates = []
+        for m in self.partner_lexicon().longest(text):
+            if taken_spans.overlaps(m.start, m.end):
+                continue
+            outside = tuple(
+                c for c in m.value if province not in {e.code for e in self.vocab.chain(c)}
+            )
+            if outside:
+                candidates.append(RegionMention(m.start, m.end, m.key, outside, "short"))
+        known = {(r.start, r.end): r for r in found if r.kind != "community"}
+        accepted: dict[int, RegionMention] = {}
+        changed = True
+        while changed:
+            changed = False
+            ends = {r.end: r for r in (*known.values(), *accepted.values())}
+            starts = {r.start: r for r in (*known.values(), *accepted.values())}
+            for c in candidates:
+                if c.start not in accepted and self._partner_context(text, c, ends, starts):
+                    accepted[c.start] = c
+                    changed = True
+        return sorted(accepted.values(), key=lambda r: r.start)
+
+    def _partner_context(
+        self,
+        text: str,
+        mention: RegionMention,
+        ends: dict[int, RegionMention],
+        starts: dict[int, RegionMention],
+    ) -> bool:
+        before, after = text[mention.start - 1 : mention.start], text[mention.end : mention.end + 1]
+        province = ends.get(mention.start)
+        if province is not None and province.codes[0] in {
+            e.code for c in mention.codes for e in self.vocab.chain(c) if e.code != c
+        }:
+            return True  # 浙江宁波: a city right after its own province
+        # in a list, or at one end of a route, with a known place
+        if (before in self._route_joiners or before == "、") and mention.start - 1 in ends:
+            return True
+        if (after in self._route_joiners or after == "、") and mention.end + 1 in starts:
+            return True
+        if text[mention.end : mention.end + 2].startswith(self._partner_words):
+            return True  # 深圳对口地区
+        if text[max(0, mention.start - 1) : mention.start] in self._partner_openers:
+            # 与深圳合作共建产业园; not 与厦门大学合作 (an organisation named after the city)
+            clause = _CLAUSE_END.split(text[mention.end : mention.end + 30], maxsplit=1)[0]
+            at = min((i for w in self._partner_words if (i := clause.find(w)) >= 0), default=-1)
+            return at >= 0 and not any(h in clause[:at] for h in self._organisation_heads)
+        return False
+
 
 def find_local_regions(
     finder: RegionFinder, text: str, root: str, taken: list[tuple[int, int]]
@@ -202,7 +300,7 @@ def find_local_regions(
     taken_spans = SpanSet(taken)
     region_ends = {end for _, end in taken}
     for m in finder.local_lexicon(root).longest(text):
-        if taken_spans.overlaps(m.start, m.end):
+        if taken_spans.overlaps(m.start, m.end) or finder.names_landmark(text, m.start, m.end):
             continue
         # 海城 before 市 is read as 海城市, a word in 滨海城市
         if finder.is_county_word(m.value, m.key) or finder.is_county_word(
@@ -243,6 +341,7 @@ class AgencyFinder:
         )
         self._generic = Lexicon({w: True for w in vocab.generic_agencies})
         self._local_levels = frozenset(vocab.cue("local-level-characters"))
+        self._list_joiners = frozenset("、") | frozenset(vocab.cue("list-conjunctions"))
 
     def organ(self, slug: str) -> OrganEntry:
         return self.vocab.organs[slug]
@@ -250,6 +349,7 @@ class AgencyFinder:
     def find(self, text: str, regions: list[RegionMention]) -> list[AgencyMention]:
         """Agency mentions; a surface without a region reference is skipped unless national."""
         region_ends = {r.end: r for r in regions if r.kind != "community"}
+        region_starts = {r.start for r in regions if r.kind != "community"}
         generic_spans = [(m.start, m.end) for m in self._generic.all(text)]
         out: list[AgencyMention] = []
         for m in self._lexicon.longest(text):
@@ -262,13 +362,39 @@ class AgencyFinder:
             national = tuple(s for s in m.value if "national" in self.organ(s).levels)
             local = tuple(s for s in m.value if "national" not in self.organ(s).levels)
             mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
+            if mention is None and local and out:
+                mention = self._listed_after(text, m.start, m.end, m.key, local, out[-1])
             if mention is not None:
                 out.append(mention)
-            elif national and not (
-                m.start and is_cjk(text[m.start - 1]) and text[m.start - 1] in self._local_levels
+            elif (
+                national
+                and not (
+                    m.start
+                    and is_cjk(text[m.start - 1])
+                    and text[m.start - 1] in self._local_levels
+                )
+                and m.end not in region_starts  # 中国人民银行崇左市分行: a branch, not the bank
             ):
                 out.append(AgencyMention(m.start, m.end, m.key, national, "national", None))
         return out
+
+    def _listed_after(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        surface: str,
+        organs: tuple[str, ...],
+        previous: AgencyMention,
+    ) -> AgencyMention | None:
+        """A bare organ surface listed right after a body of some region takes that body's
+        region (自治区党委、政府: the autonomous region's government; 市发改委、财政局)."""
+        if previous.ref == "national" or text[previous.end : start] not in self._list_joiners:
+            return None
+        ref_text = previous.ref_text or text[previous.start : previous.end]
+        return AgencyMention(
+            start, end, surface, organs, previous.ref, previous.ref_value, ref_text
+        )
 
     def _with_region(
         self,

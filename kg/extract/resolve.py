@@ -47,9 +47,13 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
         taken = [(r.start, r.end) for r in regions] + [(t.start - 1, t.end + 1) for t in titles]
-        local = find_local_regions(data["region_finder"], text, province.code, taken)
+        finder = data["region_finder"]
+        local = find_local_regions(finder, text, province.code, taken)
         regions = sorted(regions + [r for r in local if keep(r)], key=lambda r: r.start)
-        regions = [_within(context, r, province.code) for r in regions]
+        taken += [(r.start, r.end) for r in local]
+        partners = finder.find_partners(text, province.code, regions, taken)
+        regions = sorted(regions + [r for r in partners if keep(r)], key=lambda r: r.start)
+        regions = [_within(context, r, (juris.code, province.code)) for r in regions]
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
     facts.issuer = None
@@ -66,15 +70,20 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     return facts
 
 
-def _within(context: Context, mention: RegionMention, province: str) -> RegionMention:
-    """A name shared by several units (和平区 of 天津 and of 沈阳) is, in a document of one
-    province, the unit of that province when exactly one of them is there."""
+def _within(context: Context, mention: RegionMention, homes: tuple[str, ...]) -> RegionMention:
+    """A name shared by several units is the unit inside the document's own region when
+    exactly one of them is there: 和平区 of 天津 and of 沈阳 in a 辽宁省 text; 铁西区 of
+    沈阳 and of 鞍山 (both in 辽宁省) in a 沈阳市 text. ``homes`` runs from the narrowest
+    region (the jurisdiction) to the widest (its province)."""
     if len(mention.codes) < 2:
         return mention
-    inside = tuple(
-        c for c in mention.codes if any(e.code == province for e in context.vocab.chain(c))
-    )
-    return replace(mention, codes=inside) if len(inside) == 1 else mention
+    for home in homes:
+        inside = tuple(
+            c for c in mention.codes if any(e.code == home for e in context.vocab.chain(c))
+        )
+        if len(inside) == 1:
+            return replace(mention, codes=inside)
+    return mention
 
 
 def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,147 @@
+"""Region and agency rules for the language of work reports, each on a small invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+from kg.read import read_bytes
+from kg.record import DocumentRecord
+
+
+def extract(body: str, *, nlp, city: str = "沈阳市") -> DocumentRecord:
+    head = f"政府工作报告\n——2024年1月在{city}第十七届人民代表大会上\n{city}市长\n"
+    text = read_bytes((head + body + "\n").encode("utf-8"), path="invented.txt")
+    return extract_text(text, doc_id="invented", nlp=nlp)
+
+
+def regions(body: str, *, nlp, city: str = "沈阳市") -> set[str]:
+    """The regions the body names besides the report's own city (named in its heading)."""
+    return {r.name for r in extract(body, nlp=nlp, city=city).regions} - {city}
+
+
+def test_extract_shared_district_name_is_the_one_in_the_documents_city(nlp) -> None:
+    # 铁西区 is a district of 沈阳 and of 鞍山, both in 辽宁省: in a 沈阳 report it is 沈阳's
+    record = extract("我市铁西区、大东区上榜全国工业百强区。", nlp=nlp)
+    tiexi = [r for r in record.regions if r.name == "铁西区"]
+    assert [(r.city, r.province) for r in tiexi] == [("沈阳市", "辽宁省")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a cooperation with the city: 与 + name + a cooperation word in the clause
+        ("与深圳合作共建产业园区有序推进。", {"深圳市"}),
+        ("争取纳入深圳对口地区“飞地”体系建设。", {"深圳市"}),
+        # a city right after its own province
+        (
+            "实施对浙江宁波、广东惠州等地居民的旅游优惠政策。",
+            {"浙江省", "宁波市", "广东省", "惠州市"},
+        ),
+        # one end of a route whose other end is a known place
+        ("开通沈阳至舟山港国际物流班列。", {"舟山市"}),
+        # a list with a known place
+        ("推进与西安、成都、重庆等城市旅游合作。", {"西安市", "成都市", "重庆市"}),
+    ],
+)
+def test_extract_city_of_another_province_named_as_a_partner(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert regions(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the short name alone says nothing: a brand, a university, a street
+        "深圳国际食品谷产业园签约。",
+        "与厦门大学合作组建新能源材料研究院。",
+        "与中山路沿线商户开展合作。",
+    ],
+)
+def test_extract_city_of_another_province_needs_a_partner_context(nlp, sentence: str) -> None:
+    assert regions(sentence, nlp=nlp) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city"),
+    [
+        # a river, a street, a tomb named after a place
+        ("建成幸福河湖197处，秦淮河入选美丽河湖优秀案例。", "南京市"),
+        ("凌河街等7条断头路实现贯通。", "沈阳市"),
+        ("推进西夏陵创建国家5A级旅游景区。", "银川市"),
+        # a side of a mountain, of a lake: 山 + 东麓 is not 山东
+        ("打造贺兰山东麓国家级旅游度假区，完成太平湖南岸岸线整治。", "银川市"),
+    ],
+)
+def test_extract_short_name_run_into_a_landmark_is_no_region(nlp, sentence: str, city: str) -> None:
+    assert regions(sentence, nlp=nlp, city=city) == set()
+
+
+def test_extract_short_name_before_part_of_is_still_the_province(nlp) -> None:
+    # 部分 after 山东 is "some of", not 东部 (the east)
+    assert regions("山东部分城市已开展试点。", nlp=nlp) == {"山东省"}
+
+
+def agencies(body: str, *, nlp, city: str = "沈阳市") -> set[str]:
+    return {a.name for a in extract(body, nlp=nlp, city=city).agencies}
+
+
+def test_extract_bare_organ_listed_after_a_body_takes_its_region(nlp) -> None:
+    # 政府 in 自治区党委、政府 is the autonomous region's government
+    found = agencies("在自治区党委、政府的坚强领导下，我市经济稳中向好。", nlp=nlp, city="银川市")
+    assert "宁夏回族自治区人民政府" in found
+
+
+def test_extract_bare_organ_listed_after_another_regions_body_is_not_the_authors(nlp) -> None:
+    # 自治区 in a 郑州 (河南省) report is no region of the author: neither body is 河南's
+    found = agencies("学习借鉴自治区党委、政府的经验做法。", nlp=nlp, city="郑州市")
+    assert not any(name.startswith("河南省") for name in found)
+
+
+def test_extract_central_discipline_commission_has_the_partys_full_name(nlp) -> None:
+    # named like every other discipline commission (中共{region}纪律检查委员会)
+    record = extract("坚决落实中央纪委全会部署。", nlp=nlp)
+    found = [a for a in record.agencies if "中央纪委" in a.surfaces]
+    assert [a.name for a in found] == ["中共中央纪律检查委员会"]
+    assert "中央纪律检查委员会" in found[0].alt_names
+
+
+def test_extract_jurisdiction_is_the_lowest_level_the_opening_names(nlp) -> None:
+    # the superior's decisions come first (省委…全会、州委…全会决策部署); the author is the 州
+    body = (
+        "2023年工作回顾\n"
+        "过去一年，我们全面贯彻落实省委十二届三次全会、州委十二届三次全会决策部署，"
+        "推动现代化新阿坝建设开局起步。\n"
+        "一年来，全省经济回升向好，四川全省、阿坝全州同步推进，全省第一、全省领先。\n"
+    )
+    text = read_bytes(body.encode("utf-8"), path="invented.txt")
+    record = extract_text(text, doc_id="invented", nlp=nlp)
+    assert record.jurisdiction is not None
+    assert record.jurisdiction.name == "阿坝藏族羌族自治州"
+
+
+def test_extract_national_body_followed_by_a_region_is_its_branch_there(nlp) -> None:
+    # 中国人民银行河南省分行 is a provincial branch, not the central bank
+    found = agencies("中国人民银行河南省分行出台支持小微企业融资的措施。", nlp=nlp)
+    assert "中国人民银行" not in found
+
+
+def test_extract_national_body_named_alone_is_still_found(nlp) -> None:
+    found = agencies("中国人民银行出台支持小微企业融资的措施。", nlp=nlp)
+    assert "中国人民银行" in found
+
+
+def test_extract_municipality_report_speaks_for_the_municipality(nlp) -> None:
+    # 我代表市人民政府 in 重庆: the 市 is the municipality (a province-level unit), not a
+    # prefecture-level city the report happens to name
+    body = (
+        "各位代表：\n"
+        "现在，我代表市人民政府向大会报告工作，请予审议。\n"
+        "一年来，新重庆建设开局良好，重庆经济回升向好，重庆制造加快升级，"
+        "与杭州等地合作深入推进。\n"
+    )
+    text = read_bytes(body.encode("utf-8"), path="invented.txt")
+    record = extract_text(text, doc_id="invented", nlp=nlp)
+    assert record.jurisdiction is not None
+    assert record.jurisdiction.name == "重庆市"
