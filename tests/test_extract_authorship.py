@@ -67,3 +67,20 @@ def test_authorship_reporting_government_work_makes_a_work_report(nlp) -> None:
     record = extract(body, nlp=nlp)
     assert record.genre == "work-report"
     assert record.issuer is not None and record.issuer.name == "南宁市人民政府"
+
+
+def test_authorship_the_bodies_a_notice_is_addressed_to_do_not_set_the_level(nlp) -> None:
+    body = (
+        "省民政厅关于加强城乡社区治理的通知\n各市、县民政局：\n"
+        "现将有关事项通知如下。我省（河南）推行“五社联动”机制，郑州市积极探索。\n" + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction is not None
+    assert (record.jurisdiction.name, record.jurisdiction.level) == ("河南省", "province")
+
+
+def test_authorship_greeting_the_deputies_is_no_line_of_addressees(nlp) -> None:
+    body = "各位代表：现在，我代表市人民政府，向大会报告工作，请予审议。四川省绵阳市全市上下团结奋进。\n"
+    ranks = "绵阳市经济总量居全省第二，增速居全省第一。\n" * 4  # 全省 compares, it does not speak
+    record = extract(body + "我市全面推行“五社联动”机制。\n" + ranks + FILLER, nlp=nlp)
+    assert record.jurisdiction is not None and record.jurisdiction.name == "绵阳市"

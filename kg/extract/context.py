@@ -109,6 +109,7 @@ class Context:
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
         self._leaders = tuple(vocab.cue("leadership-markers"))
+        self._addressees = tuple(vocab.cue("addressee-prefixes"))
         self._government = list(vocab.cue_pairs("government-organ"))
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
         self._self_level_words = dict(vocab.cue_pairs("level-words"))
@@ -201,10 +202,19 @@ class Context:
         if not counts:
             return None
         # the author names its own body by level in the opening lines (我代表市人民政府)
+        # a line of addressees only (各市、县民政局：): the bodies written to
+        addressed = [
+            (a, b)
+            for a, b, line in lines[:3]
+            if line.startswith(self._addressees) and line.endswith((":", "："))
+        ]
         head_levels = [
             a.ref_value
             for a in agencies
-            if a.ref == "level" and a.end <= head_end and not self._leads_author(text, a.end)
+            if a.ref == "level"
+            and a.end <= head_end
+            and not self._leads_author(text, a.end)
+            and not any(start <= a.start < end for start, end in addressed)
         ]
         # superiors come first (贯彻落实…省委…全会、州委…全会决策部署): the author is the
         # lowest level the opening names
