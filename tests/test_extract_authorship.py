@@ -84,3 +84,14 @@ def test_authorship_greeting_the_deputies_is_no_line_of_addressees(nlp) -> None:
     ranks = "绵阳市经济总量居全省第二，增速居全省第一。\n" * 4  # 全省 compares, it does not speak
     record = extract(body + "我市全面推行“五社联动”机制。\n" + ranks + FILLER, nlp=nlp)
     assert record.jurisdiction is not None and record.jurisdiction.name == "绵阳市"
+
+
+def test_authorship_a_report_given_for_the_state_council_is_the_countrys(nlp) -> None:
+    body = (
+        "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n一、2023年工作回顾\n"
+        "海南自由贸易港建设蓬勃展开，海南、广西等地推行“五社联动”机制。\n" + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.genre == "work-report"
+    assert record.jurisdiction is not None and record.jurisdiction.level == "national"
+    assert record.issuer is not None and record.issuer.name == "国务院"

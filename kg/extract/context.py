@@ -109,6 +109,7 @@ class Context:
         self._not_since = tuple(vocab.cue("not-since-prefixes"))
         self._self_refs = vocab.cue("self-references")
         self._leaders = tuple(vocab.cue("leadership-markers"))
+        self._represents = tuple(vocab.cue("representation-words"))
         self._addressees = tuple(vocab.cue("addressee-prefixes"))
         self._government = list(vocab.cue_pairs("government-organ"))
         self._level_names: dict[str, tuple[Lexicon, dict[str, list[str]]]] = {}
@@ -184,8 +185,14 @@ class Context:
             explicit = [a for a in explicit if a.text.endswith(government) and a.end <= head_end]
         national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
         signs = lambda a: a.start >= tail_start and signature_line(a.start, lines)  # noqa: E731
+        spoken_for = [  # 我代表国务院, in the opening: the whole country speaks
+            a
+            for a in agencies
+            if a.ref == "national" and a.end <= head_end and self.spoken_for(text, a.start)
+        ]
         for group in (
             [a for a in explicit if a.end <= head_end],
+            spoken_for,
             [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])]
             if lines
             else [],
@@ -232,6 +239,10 @@ class Context:
         return self.vocab.regions[
             max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))
         ]
+
+    def spoken_for(self, text: str, start: int) -> bool:
+        """Whether the body named from ``start`` is the one a speaker speaks for (我代表…)."""
+        return text[max(0, start - 4) : start].endswith(self._represents)
 
     def _leads_author(self, text: str, end: int) -> bool:
         """Whether the body named up to ``end`` leads the author: its clause goes on to a
@@ -350,11 +361,23 @@ class Context:
         lines: list[tuple[int, int, str]],
         titles: list[Title],
         juris: RegionEntry | None,
+        text: str | None = None,
     ) -> ResolvedAgency | None:
         """Who wrote the document: title, signature, or who issued the policy it announces."""
         if genre == "news" or not lines:
             return None
         if genre == "work-report":
+            if juris is not None and juris.level == "national" and text is not None:
+                head_end = lines[2][1] if len(lines) > 2 else len(text)
+                return next(  # the national body the report speaks for (我代表国务院)
+                    (
+                        a
+                        for a in agencies
+                        for m in a.mentions
+                        if m.end <= head_end and self.spoken_for(text, m.start)
+                    ),
+                    None,
+                )
             return self._government_of(juris, agencies)
         head_end = lines[1][1] if len(lines) > 1 else lines[0][1]
         tail_start = lines[-4][0] if len(lines) > 4 else 0

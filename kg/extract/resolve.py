@@ -64,7 +64,7 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     if facts.genre == "plan":
         facts.issuer = _plan_issuer(facts)
     if facts.issuer is None:
-        facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris)
+        facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris, text)
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
