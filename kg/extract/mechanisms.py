@@ -120,6 +120,11 @@ class MechanismFinder:
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
         # short quoted names in a row (“府院”“府检”), the first parts of names sharing the rest
         self._quoted_run = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
+        # the beginnings of vocabulary names (三医 of 三医联动): a quoted part can only
+        # start a name written in two parts if it is one of them
+        self._label_heads = frozenset(
+            label[:k] for label in vocab.mechanism_labels for k in range(1, len(label))
+        )
         self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
@@ -177,15 +182,15 @@ class MechanismFinder:
         """
         out = []
         for run in self._quoted_run.finditer(text):
+            quoted = list(_QUOTED_SHORT.finditer(run.group()))
+            if not any(m.group(1) in self._label_heads for m in quoted):
+                continue  # no quoted part begins a vocabulary name (nearly every quote)
             after = text[run.end() : run.end() + 4]
             for size in range(len(after), 0, -1):
                 rest = after[:size]
                 if not all(map(is_cjk, rest)):
                     continue
-                parts = [
-                    (m, self._whole_name(m.group(1) + rest))
-                    for m in _QUOTED_SHORT.finditer(run.group())
-                ]
+                parts = [(m, self._whole_name(m.group(1) + rest)) for m in quoted]
                 if any(slug for _, slug in parts):
                     break
             else:

@@ -230,7 +230,7 @@ class RegionFinder:
                 for short in entry.short_names:
                     if len(short) >= 2 and short not in self._partner_stop:
                         words[short] = (*words.get(short, ()), code)
-            self._partner_lexicon = Lexicon(words, by_last_char=True)
+            self._partner_lexicon = Lexicon(words)  # short names end in many characters
         return self._partner_lexicon
 
     def find_partners(
