@@ -95,3 +95,28 @@ def test_authorship_a_report_given_for_the_state_council_is_the_countrys(nlp) ->
     assert record.genre == "work-report"
     assert record.jurisdiction is not None and record.jurisdiction.level == "national"
     assert record.issuer is not None and record.issuer.name == "国务院"
+
+
+def test_authorship_the_level_spoken_for_below_a_reports_title_lines(nlp) -> None:
+    body = (
+        "政府工作报告\n——2024年2月1日在防城港市第七届人民代表大会第五次会议上\n市长 张三\n"
+        "各位代表：\n现在，我代表市人民政府，向大会报告政府工作，请予审议。\n"
+        + "全区经济稳中向好，防城港港口吞吐量增长，全区第一。\n" * 6
+        + "我市推行“五社联动”机制。\n"
+        + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction is not None
+    assert (record.jurisdiction.name, record.jurisdiction.level) == ("防城港市", "city")
+
+
+def test_authorship_a_county_level_city_run_by_its_province_speaks_as_a_city(nlp) -> None:
+    body = (
+        "各位代表：现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+        "天门市深入对接武汉市，天门产业园开工建设。\n"
+        "我市全面推行“五社联动”机制，天门城乡社区治理水平提升。\n" + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction is not None
+    assert (record.jurisdiction.name, record.jurisdiction.province) == ("天门市", "湖北省")
+    assert ("天门市", "五社联动") in {(a.adopter.name, a.mechanism) for a in record.adoptions}

@@ -225,8 +225,18 @@ class Context:
         ]
         # superiors come first (贯彻落实…省委…全会、州委…全会决策部署): the author is the
         # lowest level the opening names
+        # 我代表市人民政府 names the author's level, a few lines down under a report's title,
+        # date line and speaker
+        opening_end = lines[min(5, len(lines) - 1)][1] if lines else 0
+        spoken = [
+            a.ref_value
+            for a in agencies
+            if a.ref == "level" and a.end <= opening_end and self.spoken_for(text, a.start)
+        ]
         level = (
-            max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
+            spoken[0]
+            if spoken
+            else max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
             if head_levels
             else self._self_level(text)
         )
@@ -260,11 +270,18 @@ class Context:
             units = self.vocab.regions.values()
             with_cities = {e.parent for e in units if e.level == "city"}
             with_units = {e.parent for e in units}
+            provinces = {e.code for e in units if e.level == "province"}
             for code, entry in self.vocab.regions.items():
                 municipality = (
                     entry.level == "province" and code in with_units and code not in with_cities
                 )
-                if entry.level == level or (level == "city" and municipality):
+                # a county-level city run by its province (天门市, 潜江市) speaks as 市 too
+                province_run = (
+                    entry.level == "county"
+                    and entry.parent in provinces
+                    and self._self_level_words.get(entry.name[-1:]) == level
+                )
+                if entry.level == level or (level == "city" and municipality) or province_run:
                     for name in (entry.name, *entry.short_names):
                         owners.setdefault(name, []).append(code)
             self._level_names[level] = (Lexicon({name: None for name in owners}), owners)
