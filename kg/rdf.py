@@ -314,7 +314,9 @@ def record_statements(record: DocumentRecord) -> tuple[str, list[tuple[str, str,
         add(node, _v("status"), _v(STATUS_TERMS[adoption.status]))
         if adoption.since is not None:
             add(node, _v("since"), _int(adoption.since))
-        year = adoption.since if adoption.since is not None else document_year
+        year = next(
+            (y for y in (adoption.since, adoption.year, document_year) if y is not None), None
+        )
         if year is not None:
             add(node, _v("year"), _int(year))
         # the adopter's names, repeated here so that queries need no join per row

@@ -90,6 +90,9 @@ class Adoption:
     status: str
     since: int | None
     evidence: Span
+    # the year the text places it in: ``since``, else the year of the section it stands in
+    # (一、2023年工作回顾; 二、2024年工作安排), else None (the graph then uses the document's)
+    year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

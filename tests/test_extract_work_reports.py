@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from kg.extract import extract_text
@@ -155,3 +157,30 @@ def test_extract_place_name_starting_with_a_numeral_is_no_slogan(
 def test_extract_chosen_as_a_model_case_is_no_pilot(nlp, sentence: str, status: str) -> None:
     record = extract(sentence, nlp=nlp)
     assert {a.status for a in record.adoptions if a.mechanism == "近邻社区"} == {status}
+
+
+def test_extract_an_adoption_takes_the_year_of_its_section(nlp) -> None:
+    record = extract(
+        "一、2023年工作回顾\n沈阳市推行“五社联动”机制，成效明显。\n"
+        "自2019年以来，我市推行“红色物业”模式。\n"
+        "二、2024年工作安排\n我市将深化“五社联动”机制。\n"
+        "三、到2035年远景目标\n我市将推进“一网通办”改革。\n",
+        nlp=nlp,
+    )
+    years = {(a.mechanism, a.status): (a.since, a.year) for a in record.adoptions}
+    assert years[("五社联动", "implemented")] == (None, 2023)
+    assert years[("五社联动", "planned")] == (None, 2024)
+    assert years[("红色物业", "implemented")] == (2019, 2019)  # a stated year comes first
+    assert years[("一网通办", "planned")] == (None, None)  # a target year is no section year
+
+
+def test_extract_the_graph_year_is_stated_then_section_then_document(nlp) -> None:
+    from kg.rdf import record_to_quads
+
+    record = extract("一、2023年工作回顾\n沈阳市推行“五社联动”机制。\n", nlp=nlp)
+    year = "https://w3id.org/cgkg/ontology#year"
+    quads = record_to_quads(record)
+    assert [q.object.value for q in quads if q.predicate.value == year] == ["2023"]
+    undated = dataclasses.replace(record.adoptions[0], year=None)
+    quads = record_to_quads(dataclasses.replace(record, adoptions=(undated,)))
+    assert [q.object.value for q in quads if q.predicate.value == year] == []  # no date either

@@ -166,3 +166,27 @@ def test_store_missing_graph_is_a_clear_error(tmp_path: Path) -> None:
 def test_store_one_named_graph_per_document(seed_graph: Path, seed_records: list[dict]) -> None:
     graphs = GraphStore.open(seed_graph).named_graphs()
     assert len(graphs) == len(seed_records) == 5
+
+
+def test_store_timeline_first_year_ignores_adoptions_without_a_year(tmp_path: Path) -> None:
+    from kg.build import build_graph
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = "全年新建社区养老服务设施12处，城乡居民收入稳步增长。\n" * 6
+    (corpus / "a.txt").write_text(
+        "各位代表：\n现在，我代表市人民政府，向大会报告工作。\n一、2023年工作回顾\n"
+        "郑州市推行“五社联动”机制，郑州社区治理水平提升。\n" + filler,
+        encoding="utf-8",
+    )
+    (corpus / "b.txt").write_text(
+        "各位代表：\n现在，我代表市人民政府，向大会报告工作。\n"
+        "洛阳市推行“五社联动”机制，洛阳社区治理水平提升。\n" + filler,
+        encoding="utf-8",
+    )
+    build_graph([corpus], tmp_path / "graph", shacl=False)
+    graph = Graph(tmp_path / "graph")
+    adopters = graph.table("adopters", mechanism="五社联动").to_dicts()
+    assert {r["jurisdiction"] for r in adopters} == {"郑州市", "洛阳市"}
+    [henan] = graph.table("timeline", mechanism="五社联动").to_dicts()
+    assert henan["province"] == "河南省" and henan["first_year"] == 2023

@@ -127,6 +127,7 @@ def to_record(doc: Doc, *, text: Text, view: View, doc_id: str, sha256: str) -> 
                 status=fact.status,
                 since=fact.since,
                 evidence=span(fact.sentence.start, fact.sentence.end),
+                year=fact.year,
             )
         )
 

@@ -23,6 +23,7 @@ from kg.vocab import RegionEntry, Vocabulary
 __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "signature_line"]
 
 NATIONAL_CODE = "cn"
+_HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
 
 
@@ -51,6 +52,7 @@ class AdoptionFact:
     status: str
     since: int | None
     sentence: Sentence
+    year: int | None = None
 
 
 @dataclass
@@ -469,6 +471,24 @@ class Context:
                 status = self._heading_status(sibling.text)
                 if status:
                     return status
+        return None
+
+    def section_year(self, headings: list[Heading], pos: int) -> int | None:
+        """The year of the nearest enclosing section whose heading names one and says what
+        the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
+        enclosing: dict[int, Heading] = {}
+        for heading in headings:
+            if heading.start > pos:
+                break
+            enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
+            enclosing[heading.rank] = heading
+        for rank in sorted(enclosing, reverse=True):
+            text = enclosing[rank].text
+            if not self._heading_status(text):
+                continue
+            for m in _HEADING_YEAR.finditer(text):
+                if not text[: m.start()].endswith(self._not_since):
+                    return int(m.group(1))
         return None
 
     def _heading_status(self, text: str) -> str | None:

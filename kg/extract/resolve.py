@@ -220,6 +220,7 @@ def _adoptions(
             if sentence.start <= m.start < sentence.end and m is not mention
         )
         since = context.since(masked, at=mention.start - sentence.start, others=others)
+        year = since if since is not None else context.section_year(headings, mention.start)
         for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
             key = (code, mention.label, status)
             previous = out.get(key)
@@ -235,7 +236,7 @@ def _adoptions(
             if previous is None or earlier or fuller:
                 # evidence: the sentence that gives the (earliest) year, else a body sentence
                 # rather than a section heading that only names the mechanism
-                out[key] = AdoptionFact(mention, code, name, status, since, sentence)
+                out[key] = AdoptionFact(mention, code, name, status, since, sentence, year)
     return list(out.values())
 
 
