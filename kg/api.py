@@ -54,6 +54,15 @@ class Graph:
         """Named query ``name`` as a list of dicts, one per row."""
         return self.table(name, **params).to_dicts()
 
+    def panel(
+        self, mechanism: str, *, level: str = "province", start: int, end: int, own: bool = False
+    ) -> Any:
+        """A diffusion panel of ``mechanism`` as a pandas DataFrame (see :mod:`kg.panel`)."""
+        from kg.panel import make_panel
+
+        made = make_panel(self.store, mechanism, level=level, start=start, end=end, own=own)
+        return made.table.to_dataframe()
+
     def adoptions(self) -> Any:
         """Every adoption: mechanism, jurisdiction, status, year, evidence, document."""
         return self.query("adoptions")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.errors import CgkgError, QueryError
+from kg.errors import CgkgError, QueryError, ShowError
 
 app = typer.Typer(
     help="cgkg: a knowledge graph of Chinese community-governance policy.",
@@ -335,6 +335,51 @@ def plot(
 
     try:
         typer.echo(f"wrote {write_plot(Graph(graph), kind, out, mechanism=mechanism)}")
+    except CgkgError as exc:
+        _fail(exc)
+
+
+@app.command()
+def panel(
+    mechanism: Annotated[str, typer.Argument(help="the mechanism, e.g. 五社联动")],
+    level: Annotated[
+        str, typer.Option("--level", help="the units: province, city or county")
+    ] = "province",
+    start: Annotated[int, typer.Option("--from", help="first year of the panel")] = 2010,
+    end: Annotated[int, typer.Option("--to", help="last year of the panel")] = 2025,
+    own: Annotated[
+        bool, typer.Option("--own", help="count only a unit's own adoptions, not its parts'")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="CSV file to write (default: print)")
+    ] = None,
+    graph: GraphOpt = Path("graph"),
+    format: FormatOpt = "csv",
+) -> None:
+    """Write a diffusion panel: one row per jurisdiction of --level and year (adopted 0/1, event, first year, status, documents), for event-history analysis."""
+    from kg.panel import make_panel
+    from kg.store import GraphStore
+
+    try:
+        made = make_panel(
+            GraphStore.open(graph), mechanism, level=level, start=start, end=end, own=own
+        )
+        text = format_table(made.table.columns, made.table.rows, "csv" if out else format)
+        if out is None:
+            typer.echo(text)
+        else:
+            try:
+                out.write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise ShowError("E706", path=out, reason=exc.strerror or exc) from exc
+        units = len({row[1] for row in made.table.rows})
+        adopters = len({row[1] for row in made.table.rows if row[5]})
+        typer.echo(
+            f"{units} units × {end - start + 1} years, {adopters} adopted; "
+            f"{made.adoptions} adoptions ({made.undated} without a year, "
+            f"{made.outside} above the level or by no unit of it)" + (f" -> {out}" if out else ""),
+            err=True,
+        )
     except CgkgError as exc:
         _fail(exc)
 

@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "E704": "unknown plot {kind!r}; choose one of: {known}",
     "E705": "the {kind} plot needs a mechanism name, e.g. `kg plot {kind} 五社联动`",
     "E706": "cannot write {path}: {reason}; check the folder exists and is writable",
+    "E707": "the panel needs {what}: {reason}",
     # --- warnings (Wxxx) -------------------------------------------------------------
     "W101": "{path}: the last {count} bytes are a truncated character and were dropped",
     "W102": "{path}: decoded as {encoding} with low confidence; check the text",
