@@ -27,6 +27,7 @@ from typing import Any
 
 from kg.api import run_query
 from kg.errors import ShowError
+from kg.queries import mechanism_iris
 from kg.store import GraphStore, Table
 from kg.vocab import Vocabulary, load_vocabulary
 
@@ -74,7 +75,7 @@ def make_panel(
     """The panel of ``mechanism`` over the units of ``level``, from ``start`` to ``end``.
 
     Raises:
-        ShowError: an unknown level, or an empty or reversed year range.
+        ShowError: an unknown level or mechanism, or a reversed year range.
         QueryError: the graph cannot be queried.
     """
     if level not in LEVELS:
@@ -84,6 +85,8 @@ def make_panel(
     vocab = vocab or load_vocabulary()
     units = sorted((e for e in vocab.regions.values() if e.level == level), key=lambda e: e.code)
     by_name = {e.name: e for e in vocab.regions.values() if e.level == "province"}
+    if not mechanism_iris(mechanism, run=store.select):
+        raise ShowError("E702", name=mechanism)  # a typo must not give a panel of zeros
     found = run_query("panel-adoptions", store=store, mechanism=mechanism).to_dicts()
 
     # unit code -> year -> (statuses, documents)
