@@ -26,7 +26,7 @@ def test_store_adopters_carry_the_evidence_sentence_and_its_document(seed_graph:
     graph = Graph(seed_graph)
     rows = graph.table("adopters", mechanism="一有七中心").to_dicts()
     henan = [r for r in rows if r["jurisdiction"] == "河南省"]
-    assert henan and henan[0]["since"] == 2018 and henan[0]["status"] == "implemented"
+    assert henan and henan[0]["year"] == 2018 and henan[0]["status"] == "implemented"
     assert "一有七中心" in henan[0]["evidence"]
     # its file and offsets come from `evidence`, for the same sentence
     located = graph.table("evidence", mechanism="一有七中心", jurisdiction="河南省").to_dicts()
