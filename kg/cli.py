@@ -372,10 +372,8 @@ def panel(
                 out.write_text(text + "\n", encoding="utf-8")
             except OSError as exc:
                 raise ShowError("E706", path=out, reason=exc.strerror or exc) from exc
-        units = len({row[1] for row in made.table.rows})
-        adopters = len({row[1] for row in made.table.rows if row[5]})
         typer.echo(
-            f"{units} units × {end - start + 1} years, {adopters} adopted; "
+            f"{made.units} units × {end - start + 1} years, {made.adopters} adopted; "
             f"{made.adoptions} adoptions ({made.undated} without a year, "
             f"{made.outside} above the level or by no unit of it)" + (f" -> {out}" if out else ""),
             err=True,

@@ -22,12 +22,11 @@ Columns:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from kg.api import run_query
 from kg.errors import ShowError
-from kg.queries import mechanism_iris
+from kg.queries import bind, get_query, with_values
 from kg.store import GraphStore, Table
 from kg.vocab import Vocabulary, load_vocabulary
 
@@ -56,10 +55,11 @@ class Panel:
     """The rows of a panel, and what could not be placed in it."""
 
     table: Table
+    units: int = 0
+    adopters: int = 0  # units that adopted by the panel's last year
     adoptions: int = 0
     undated: int = 0
     outside: int = 0  # adoptions by units above the panel's level, or the whole country
-    out_of_range: list[int] = field(default_factory=list)
 
 
 def make_panel(
@@ -84,16 +84,17 @@ def make_panel(
         raise ShowError("E707", what="a year range", reason=f"--from {start} is after --to {end}")
     vocab = vocab or load_vocabulary()
     units = sorted((e for e in vocab.regions.values() if e.level == level), key=lambda e: e.code)
-    by_name = {e.name: e for e in vocab.regions.values() if e.level == "province"}
-    if not mechanism_iris(mechanism, run=store.select):
+    query = get_query("panel-adoptions")
+    terms = bind(query, {"mechanism": mechanism}, run=store.select)
+    if not terms["mechanism_iri"]:
         raise ShowError("E702", name=mechanism)  # a typo must not give a panel of zeros
-    found = run_query("panel-adoptions", store=store, mechanism=mechanism).to_dicts()
+    found = store.select(with_values(query.text, terms)).to_dicts()
 
     # unit code -> year -> (statuses, documents)
     events: dict[str, dict[int, tuple[set[str], set[str]]]] = defaultdict(dict)
     panel = Panel(Table(COLUMNS, ()), adoptions=len(found))
     for row in found:
-        unit = _unit(row, level, own, vocab, by_name)
+        unit = _unit(row, level, own, vocab)
         if unit is None:
             panel.outside += 1
             continue
@@ -108,6 +109,7 @@ def make_panel(
     for entry in units:
         years = events.get(entry.code, {})
         first = min(years) if years else None
+        panel.adopters += int(first is not None and first <= end)
         province = vocab.regions[entry.province].name if entry.province else entry.name
         seen: set[str] = set()
         to_date: set[str] = set()
@@ -135,16 +137,11 @@ def make_panel(
                 )
             )
     panel.table = Table(COLUMNS, tuple(rows))
+    panel.units = len(units)
     return panel
 
 
-def _unit(
-    row: dict[str, Any],
-    level: str,
-    own: bool,
-    vocab: Vocabulary,
-    provinces: dict[str, Any],
-) -> str | None:
+def _unit(row: dict[str, Any], level: str, own: bool, vocab: Vocabulary) -> str | None:
     """The code of the panel unit an adoption counts for, or None when it counts for none."""
     iri = str(row["adopter"])
     code = iri[len(_REGION) :] if iri.startswith(_REGION) else ""
@@ -156,5 +153,5 @@ def _unit(
     # a named community: placed by its province (its city is not in the graph)
     if own or level != "province" or not row.get("province"):
         return None
-    entry = provinces.get(str(row["province"]))
-    return entry.code if entry is not None else None
+    codes = vocab.region_names.get(str(row["province"]), ())
+    return next((c for c in codes if vocab.regions[c].level == "province"), None)

@@ -17,13 +17,14 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
 from kg.extract.policies import DateMention, Title
-from kg.extract.segment import SENTENCE_END, Heading, Sentence
+from kg.extract.segment import CLAUSE_END, Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
 
 __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "signature_line"]
 
 NATIONAL_CODE = "cn"
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
+_CLAUSE = re.compile("[" + re.escape(CLAUSE_END) + "\n]")
 _LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "community": 4}
 
 
@@ -85,8 +86,25 @@ def signature_line(offset: int, lines: list[tuple[int, int, str]]) -> bool:
     return (
         line is not None
         and len(line) <= _SIGNATURE_MAX
-        and not any(ch in SENTENCE_END or ch in ",，" for ch in line)
+        and not any(ch in CLAUSE_END for ch in line)
     )
+
+
+def _sections(
+    headings: list[Heading], pos: int
+) -> tuple[dict[int, Heading], dict[int, list[Heading]]]:
+    """The headings of the sections enclosing ``pos``, by rank, and for each rank the
+    sections of that rank so far in the same part (the enclosing one last)."""
+    enclosing: dict[int, Heading] = {}
+    earlier: dict[int, list[Heading]] = {}
+    for heading in headings:
+        if heading.start > pos:
+            break
+        earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
+        earlier.setdefault(heading.rank, []).append(heading)
+        enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
+        enclosing[heading.rank] = heading
+    return enclosing, earlier
 
 
 class Context:
@@ -187,14 +205,13 @@ class Context:
             explicit = [a for a in explicit if a.text.endswith(government) and a.end <= head_end]
         national = [a for a in agencies if a.ref == "national"] if genre != "work-report" else []
         signs = lambda a: a.start >= tail_start and signature_line(a.start, lines)  # noqa: E731
-        spoken_for = [  # 我代表国务院, in the opening: the whole country speaks
-            a
-            for a in agencies
-            if a.ref == "national" and a.end <= head_end and self.spoken_for(text, a.start)
-        ]
+        # the body a speaker speaks for (我代表国务院, 我代表市人民政府), in the opening lines:
+        # under a report's title, date line and speaker for a level, in the head for the country
+        opening_end = lines[min(5, len(lines) - 1)][1] if lines else 0
+        spoken = [a for a in agencies if a.end <= opening_end and self.spoken_for(text, a.start)]
         for group in (
             [a for a in explicit if a.end <= head_end],
-            spoken_for,
+            [a for a in spoken if a.ref == "national" and a.end <= head_end],
             [a for a in national if a.start == lines[0][0] and self._titled(lines[0][2])]
             if lines
             else [],
@@ -210,8 +227,8 @@ class Context:
         )
         if not counts:
             return None
-        # the author names its own body by level in the opening lines (我代表市人民政府)
-        # a line of addressees only (各市、县民政局：): the bodies written to
+        # otherwise the level of the bodies the opening names, leaving out a line of
+        # addressees only (各市、县民政局：) and the superiors that lead the author
         addressed = [
             (a, b)
             for a, b, line in lines[:3]
@@ -225,20 +242,10 @@ class Context:
             and not self._leads_author(text, a.end)
             and not any(start <= a.start < end for start, end in addressed)
         ]
-        # superiors come first (贯彻落实…省委…全会、州委…全会决策部署): the author is the
-        # lowest level the opening names
-        # 我代表市人民政府 names the author's level, a few lines down under a report's title,
-        # date line and speaker
-        opening_end = lines[min(5, len(lines) - 1)][1] if lines else 0
-        spoken = [
-            a.ref_value
-            for a in agencies
-            if a.ref == "level" and a.end <= opening_end and self.spoken_for(text, a.start)
-        ]
-        level = (
-            spoken[0]
-            if spoken
-            else max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
+        # the level spoken for decides; else the lowest level the opening names, as
+        # superiors come first (贯彻落实…省委…全会、州委…全会决策部署); else 我市 / 全省 counts
+        level = next((a.ref_value for a in spoken if a.ref == "level"), None) or (
+            max(head_levels, key=lambda lv: _LEVEL_RANK.get(lv or "", -1))
             if head_levels
             else self._self_level(text)
         )
@@ -259,7 +266,7 @@ class Context:
     def _leads_author(self, text: str, end: int) -> bool:
         """Whether the body named up to ``end`` leads the author: its clause goes on to a
         leadership marker (在自治区党委、政府的坚强领导下)."""
-        clause = re.split(r"[，,。！？；!?;\n]", text[end : end + 40], maxsplit=1)[0]
+        clause = _CLAUSE.split(text[end : end + 40], maxsplit=1)[0]
         return any(marker in clause for marker in self._leaders)
 
     def _name_counts(self, text: str, level: str) -> dict[str, int]:
@@ -453,15 +460,7 @@ class Context:
         (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
         sections after (三、全面加强政府自身建设).
         """
-        enclosing: dict[int, Heading] = {}
-        earlier: dict[int, list[Heading]] = {}  # rank -> earlier sections in the same part
-        for heading in headings:
-            if heading.start > pos:
-                break
-            earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
-            earlier.setdefault(heading.rank, []).append(heading)
-            enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
-            enclosing[heading.rank] = heading
+        enclosing, earlier = _sections(headings, pos)
         for rank in sorted(enclosing, reverse=True):
             status = self._heading_status(enclosing[rank].text)
             if status:
@@ -476,12 +475,7 @@ class Context:
     def section_year(self, headings: list[Heading], pos: int) -> int | None:
         """The year of the nearest enclosing section whose heading names one and says what
         the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
-        enclosing: dict[int, Heading] = {}
-        for heading in headings:
-            if heading.start > pos:
-                break
-            enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
-            enclosing[heading.rank] = heading
+        enclosing, _ = _sections(headings, pos)
         for rank in sorted(enclosing, reverse=True):
             text = enclosing[rank].text
             if not self._heading_status(text):

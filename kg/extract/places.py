@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.segment import is_cjk
+from kg.extract.segment import CLAUSE_END, is_cjk
 from kg.vocab import OrganEntry, Vocabulary
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
 ]
 
 COMMUNITY_CODE = "community"
-#: punctuation that ends a clause
-_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]")
+#: punctuation that ends a clause, a colon included
+_CLAUSE_END = re.compile("[" + re.escape(CLAUSE_END) + "：:\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,16 +251,16 @@ class RegionFinder:
             )
             if outside:
                 candidates.append(RegionMention(m.start, m.end, m.key, outside, "short"))
-        known = {(r.start, r.end): r for r in found if r.kind != "community"}
+        known = [r for r in found if r.kind != "community"]
+        ends = {r.end: r for r in known}
+        starts = {r.start: r for r in known}
         accepted: dict[int, RegionMention] = {}
         changed = True
-        while changed:
+        while changed:  # a place accepted may make its neighbour in a list or route one
             changed = False
-            ends = {r.end: r for r in (*known.values(), *accepted.values())}
-            starts = {r.start: r for r in (*known.values(), *accepted.values())}
             for c in candidates:
                 if c.start not in accepted and self._partner_context(text, c, ends, starts):
-                    accepted[c.start] = c
+                    accepted[c.start] = ends[c.end] = starts[c.start] = c
                     changed = True
         return sorted(accepted.values(), key=lambda r: r.start)
 

@@ -31,9 +31,11 @@ __all__ = [
     "is_cjk",
     "layout_patterns",
     "SENTENCE_END",
+    "CLAUSE_END",
 ]
 
 SENTENCE_END = "。！？；!?;"
+CLAUSE_END = SENTENCE_END + "，,"  # a clause ends at these
 _LINE_END_PUNCT = SENTENCE_END + "：:，,、”」）)》"
 _MIN_WRAPPED_LINE = 24
 _SENTENCE = re.compile(r"[^\s。！？；!?;](?:[^。！？；!?;\n]*[^\s。！？；!?;])?[。！？；!?;]?")
