@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extract import extract_text
-from kg.extract.context import signature_line
+from kg.extract.authorship import signature_line
 from kg.read import read_bytes
 from kg.record import DocumentRecord
 

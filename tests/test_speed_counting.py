@@ -59,7 +59,9 @@ def test_speed_name_counts_equal_the_straightforward_sum(
         for code, e in regions.items()
         if e.level == level
     }
-    assert context._name_counts(text, level) == {c: n for c, n in straightforward.items() if n}
+    assert context.authorship._name_counts(text, level) == {
+        c: n for c, n in straightforward.items() if n
+    }
 
 
 @pytest.mark.parametrize("text", SENTENCES)

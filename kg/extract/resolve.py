@@ -42,7 +42,9 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.title = context.title(lines)
     head = "\n".join(line for _, _, line in lines[:6])
     facts.genre = context.genre(facts.title, head)
-    juris = context.jurisdiction(text, facts.title, lines, regions, agencies, facts.genre)
+    juris = context.authorship.jurisdiction(
+        text, facts.title, lines, regions, agencies, facts.genre
+    )
     facts.jurisdiction = juris
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
@@ -64,7 +66,9 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     if facts.genre == "plan":
         facts.issuer = _plan_issuer(facts)
     if facts.issuer is None:
-        facts.issuer = context.issuer(facts.genre, facts.agencies, lines, titles, juris, text)
+        facts.issuer = context.authorship.issuer(
+            facts.genre, facts.agencies, lines, titles, juris, text
+        )
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
