@@ -128,7 +128,7 @@ def build(
 
     Builds are incremental: only new or changed documents are extracted again (--full
     extracts all). Each newly extracted document's graph is checked against the SHACL shapes
-    (about 50 ms a document; --no-validate skips it); a build that fails them is refused and
+    (a few ms a document; --no-validate skips it); a build that fails them is refused and
     the previous graph kept. Progress goes to stderr: a line updated in place on a terminal, a line
     per tenth of the documents otherwise.
 

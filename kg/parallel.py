@@ -81,9 +81,9 @@ def extract_path(
         return record, outcome, None
     document = CachedDocument.of(record, chars=outcome.chars)
     if shacl:
-        from kg.validate import validate_quads
+        from kg.validate import validate_fragment
 
-        violations = validate_quads(document.to_quads())
+        violations = validate_fragment(document.fragment)
         outcome.violations = [f"{outcome.path}: {v}" for v in violations]
     return None, outcome, document
 

@@ -132,3 +132,18 @@ def test_validate_cli_exit_codes(seed_graph: Path, tmp_path: Path) -> None:
         and "status" in bad.output
         and "1 violations" in bad.output
     )
+
+
+def test_validate_a_literal_where_a_document_is_required_is_a_violation(tmp_path: Path) -> None:
+    # pyshacl asks a pyoxigraph store for the classes of the literal and raises there
+    (tmp_path / "graph.trig").write_text(
+        PREFIXES
+        + (
+            GOOD_ADOPTION
+            % {"status": "cgkg:status cgkg:Planned ;", "start": "2", "level": '"county"'}
+        ).replace("cgkg:sourceDocument <urn:doc>", 'cgkg:sourceDocument "doc"'),
+        encoding="utf-8",
+    )
+    [violation] = validate_graph(tmp_path)
+    assert (violation.focus, violation.value) == ("urn:a", "doc")
+    assert violation.path.endswith("#sourceDocument")
