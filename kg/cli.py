@@ -263,12 +263,24 @@ def evaluate(
 
 
 @app.command()
-def validate(graph: GraphOpt = Path("graph")) -> None:
+def validate(
+    graph: GraphOpt = Path("graph"),
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="pyshacl (the reference: all graphs together) or sparql (each document's "
+            "graph on its own, as kg build checks it; for large graphs)",
+        ),
+    ] = "pyshacl",
+) -> None:
     """Check the graph against the SHACL shapes of ontology/shapes.ttl; exit 1 on any violation."""
     from kg.validate import validate_graph
 
     try:
-        violations = validate_graph(graph)
+        violations = validate_graph(graph, engine=engine)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from exc
     except CgkgError as exc:
         _fail(exc)
     for violation in violations:

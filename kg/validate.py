@@ -20,7 +20,7 @@ be filled triple by triple.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,6 +40,7 @@ __all__ = [
     "load_union",
     "union_store",
     "validate_data",
+    "ENGINES",
     "validate_graph",
     "validate_quads",
     "validate_fragment",
@@ -156,18 +157,33 @@ def validate_fragment(fragment: bytes) -> list[Violation]:
     return checks.run(store, union=True)
 
 
-def validate_graph(graph_dir: str | Path) -> list[Violation]:
+ENGINES = ("pyshacl", "sparql")
+
+
+def validate_graph(graph_dir: str | Path, *, engine: str = "pyshacl") -> list[Violation]:
     """SHACL violations of the graph built into ``graph_dir`` (a graph folder or one build of it).
 
+    ``engine="pyshacl"`` checks the union of all graphs (documents and ontology) with pyshacl,
+    the reference; ``engine="sparql"`` checks each document's graph on its own, as ``kg build``
+    does (:func:`validate_quads`): about five times faster on the city reports, and the memory
+    it needs is that of one document, so it suits graphs of many thousand documents.
+
     Raises:
-        StoreError: there is no ``graph.trig`` in ``graph_dir``.
+        StoreError: there is no ``graph.trig`` in ``graph_dir``, or it cannot be parsed.
+        ValueError: ``engine`` is neither of :data:`ENGINES`.
 
     Example: ``[str(v) for v in validate_graph("graph")]`` is empty for a good build.
     """
+    if engine not in ENGINES:
+        raise ValueError(
+            f"unknown validation engine {engine!r}; choose one of: {', '.join(ENGINES)}"
+        )
     trig = Path(graph_dir) / TRIG_FILE
     if not trig.exists():
         raise StoreError("E501", path=graph_dir)
     try:
+        if engine == "sparql":
+            return _by_document(trig)
         store = union_store(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     except (OSError, SyntaxError) as exc:
         raise StoreError("E502", path=trig, reason=exc) from exc
@@ -175,6 +191,50 @@ def validate_graph(graph_dir: str | Path) -> list[Violation]:
         return validate_data(store)
     except TypeError:  # pyshacl asks the store for the classes of a literal (sh:class)
         return validate_data(load_union(trig))
+
+
+class _Interleaved(Exception):
+    """A named graph of a TriG file comes back after another one."""
+
+
+def _graphs(trig: Path) -> Iterator[list[ox.Quad]]:
+    """The quads of each named graph of ``trig`` in turn, one graph in memory at a time.
+
+    Raises:
+        _Interleaved: the graphs are not written each in one piece, as a build writes them.
+    """
+    graph: list[ox.Quad] = []
+    done: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
+    for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
+        name = quad.graph_name
+        if not isinstance(name, ox.NamedNode):
+            continue  # the ontology, in the default graph: no shape targets it
+        if graph and name != graph[0].graph_name:
+            done.add(graph[0].graph_name)
+            yield graph
+            graph = []
+        if name in done:
+            raise _Interleaved(name)
+        graph.append(quad)
+    if graph:
+        yield graph
+
+
+def _grouped(trig: Path) -> Iterator[list[ox.Quad]]:
+    """The quads of each named graph of ``trig``, grouped in memory."""
+    graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name, []).append(quad)
+    yield from graphs.values()
+
+
+def _by_document(trig: Path) -> list[Violation]:
+    try:
+        found = [v for quads in _graphs(trig) for v in validate_quads(quads)]
+    except _Interleaved:
+        found = [v for quads in _grouped(trig) for v in validate_quads(quads)]
+    return sorted(found, key=lambda v: (v.focus, v.path, v.message))
 
 
 def count_violations(build_dir: Path) -> int:
