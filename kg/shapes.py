@@ -140,7 +140,10 @@ def compile_shapes(shapes: rdflib.Graph) -> Checks:
         UnsupportedShape: a shape uses a feature outside the translated part of SHACL Core.
     """
     queries: list[Query] = []
-    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+    targeted = {s for t in (*_TARGETS, SH.targetNode) for s in shapes.subjects(t, None)}
+    for shape in sorted(targeted | set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        if (shape, SH.path, None) in shapes or (shape, RDF.type, SH.PropertyShape) in shapes:
+            raise UnsupportedShape(f"{shape}: a property shape with targets of its own")
         focus = _targets(shapes, shape)
         if focus is not None:
             queries.extend(_shape_queries(shapes, shape, focus, seen=(shape,)))

@@ -186,6 +186,8 @@ def test_shapes_instances_of_a_subclass_are_checked() -> None:
         "sh:targetNode <urn:d> ; sh:property [ sh:path cgkg:sourceFile ; sh:minCount 1 ]",
         "sh:targetClass cgkg:Document ; sh:or ( [ sh:class cgkg:Document ] )",
         "sh:targetClass cgkg:Document ; sh:property [ sh:path cgkg:part ; sh:node ex:S ]",
+        "sh:targetClass cgkg:Document ; sh:path cgkg:sourceFile ; sh:minCount 1",
+        "sh:targetClass cgkg:Document ; sh:closed true",
     ],
 )  # fmt: skip
 def test_shapes_features_beyond_the_translation_are_refused(shape: str) -> None:
@@ -226,3 +228,15 @@ def test_shapes_beyond_the_translation_are_checked_by_pyshacl(
     finally:
         validate._default_shapes.cache_clear()
         validate._default_checks.cache_clear()
+
+
+def test_shapes_a_property_shape_with_its_own_target_is_refused_not_skipped() -> None:
+    shapes = rdflib.Graph().parse(
+        format="turtle",
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . "
+        "@prefix cgkg: <https://w3id.org/cgkg/ontology#> . "
+        "<urn:ex:P> a sh:PropertyShape ; sh:targetClass cgkg:Document ; "
+        "sh:path cgkg:sourceFile ; sh:minCount 1 .",
+    )
+    with pytest.raises(UnsupportedShape, match="property shape"):
+        compile_shapes(shapes)
