@@ -82,3 +82,18 @@ def test_build_progress_eta_format(seconds: int, shown: str) -> None:
     progress.start(2)
     progress.update(chars=1, failed=False)
     assert f"ETA {shown}," in out.getvalue()
+
+
+def test_build_report_lists_each_document_with_every_field() -> None:
+    import dataclasses
+
+    from kg.build import DocumentOutcome
+
+    outcome = DocumentOutcome(
+        "a.txt", "a", "built", "m", "ff", 2, ["W101 x"], 10, True, ["a.txt: violation"]
+    )
+    assert outcome.to_dict() == dataclasses.asdict(outcome)
+    assert list(outcome.to_dict()) == [f.name for f in dataclasses.fields(DocumentOutcome)]
+    copied = outcome.to_dict()
+    copied["warnings"].append("changed")
+    assert outcome.warnings == ["W101 x"]  # a copy, not the outcome's own list

@@ -12,17 +12,17 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from kg.errors import ExtractionError
-from kg.extract import components as _components  # noqa: F401  (registers the factories)
-from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers cgkg.tokenizer.v1)
-from kg.extract.assemble import to_record
-from kg.extract.segment import make_view
 from kg.read import Text, read_file
 from kg.record import DocumentRecord
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# spaCy and the components are imported when a pipeline is first needed, not with this
+# package: a rebuild that takes every document from the cache never loads them (0.9 s)
 
 __all__ = ["PIPELINE_CONFIG", "EXTRACTOR_VERSION", "load_pipeline", "extract_text", "extract_file"]
 
@@ -40,6 +40,11 @@ def load_pipeline(config: str | None = None, *, fast: bool = True) -> Language:
     Raises:
         ExtractionError: the config cannot be read or names an unknown component.
     """
+    import spacy
+
+    from kg.extract import components as _components  # noqa: F401  (registers the factories)
+    from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers cgkg.tokenizer.v1)
+
     path = Path(config) if config else PIPELINE_CONFIG
     try:
         cfg = spacy.util.load_config(path)
@@ -59,6 +64,9 @@ def extract_text(
     text: Text, *, doc_id: str, sha256: str | None = None, nlp: Language | None = None
 ) -> DocumentRecord:
     """Extract one document that has been read and normalised."""
+    from kg.extract.assemble import to_record
+    from kg.extract.segment import make_view
+
     nlp = nlp or load_pipeline()
     view = make_view(text.text)
     doc = nlp(view.text)
