@@ -31,6 +31,8 @@ def labels(body: str, *, nlp) -> set[str]:
         # counted: things built, even when quoted or followed by 项目 / 工程
         "实施60个老旧小区改造项目，新开工老旧小区改造工程49个。",
         "建成22个“一刻钟便民生活圈”，建设“一刻钟便民生活圈”25个。",
+        # the top leader's own task, and an event named by its year
+        "把优化营商环境作为“一把手”工程，办好“2025城市焕新年”活动。",
     ],
 )
 def test_extract_ordinary_phrases_and_counted_things_are_not_mechanisms(nlp, sentence: str) -> None:
@@ -184,3 +186,16 @@ def test_extract_the_graph_year_is_stated_then_section_then_document(nlp) -> Non
     undated = dataclasses.replace(record.adoptions[0], year=None)
     quads = record_to_quads(dataclasses.replace(record, adoptions=(undated,)))
     assert [q.object.value for q in quads if q.predicate.value == year] == []  # no date either
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a numbered slogan that carries a governance brand word is a name
+        ("提升“一网慧治”能力，深化政府运行“一网协同”。", {"一网慧治", "一网协同"}),
+        # a layout of counted parts (一网四链, 一网多源) is no brand, nor is water work
+        ("加快“一网四链”建设，构建“一网多源”供热格局，推进“三水共治”。", set()),
+    ],
+)
+def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found

@@ -129,6 +129,7 @@ class MechanismFinder:
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
+        self._count_words = set(vocab.cue("count-words"))
         self._qualifiers = set(vocab.cue("level-qualifiers"))
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
@@ -353,9 +354,15 @@ class MechanismFinder:
             # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
             place = any(name[:size] in self._place_names for size in range(2, 6))
             return governance or (self._is_slogan(name) and not place)
+        brand = self._brand.contains_any(name) and len(name) <= 10
         if self._is_slogan(name):
-            return governance or "+" in name
-        return self._brand.contains_any(name) and len(name) <= 10
+            # “一网慧治”: a numbered brand; but “一网四链”, “一网多源” count the parts of a
+            # layout, and “五水共治” is water work
+            named = (
+                brand and not self._counts_parts(name) and not self._other_domain.contains_any(name)
+            )
+            return governance or named or "+" in name
+        return brand
 
     def _is_count(self, name: str) -> bool:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""
@@ -363,6 +370,12 @@ class MechanismFinder:
             return False  # “1448”, “2110”: a code name (counts are “3个”, “六项”)
         rest = name.lstrip("".join(self._numerals))
         return rest != name and (not rest or rest in self._measure)
+
+    def _counts_parts(self, name: str) -> bool:
+        """Whether a numbered slogan counts several parts (“一网四链”, “三线一网底”, “一网多源”):
+        a numeral or a counting word after its first counted thing."""
+        rest = name.lstrip("".join(self._numerals))[1:]
+        return any(ch in self._numerals or ch in self._count_words for ch in rest)
 
     def _is_slogan(self, name: str) -> bool:
         """A numbered slogan: starts with a numeral and names something (“一有七中心”, “1+3+N”)."""
