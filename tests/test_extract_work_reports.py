@@ -199,3 +199,18 @@ def test_extract_the_graph_year_is_stated_then_section_then_document(nlp) -> Non
 )
 def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: set[str]) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the programme word inside the quotes: the name needs a governance term, as after them
+        ("推动“省级普惠托育服务扩容示范项目”落地。", {"省级普惠托育服务扩容示范项目"}),
+        ("推广“桃源村经验”。", {"桃源村经验"}),
+        ("开展“明星项目”评选，推进“八未项目”攻坚。", set()),
+    ],
+)
+def test_extract_quoted_name_ending_in_a_programme_word(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert labels(sentence, nlp=nlp) == found

@@ -77,6 +77,8 @@ class MechanismFinder:
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
         self._suffix_set = frozenset(self._suffixes)
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
+        # a quoted name that ends in one of these words (“…示范项目”) carries its suffix
+        self._name_endings = tuple(s for s in self._suffixes if len(s) > 1)
         self._programme_suffixes = tuple(
             sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
         )
@@ -341,9 +343,9 @@ class MechanismFinder:
         suffix word after it (if any).
 
         Method words (机制, 模式, 工作法, 制度) and campaign words (行动, 工程, 改革) make any
-        name a mechanism; the other programme words (计划, 项目, 品牌 …) and numbered slogans
-        need a governance term in the name; a bare quoted name needs a strong governance term
-        (塞上枫桥, 民意速办).
+        name a mechanism; the other programme words (计划, 项目, 品牌 …), after the name or
+        at its end (“…托育服务发展示范项目”), and numbered slogans need a governance term in
+        the name; a bare quoted name needs a strong governance term (塞上枫桥, 民意速办).
         """
         if suffix in self._method_suffixes or suffix in self._campaign_suffixes:
             return True
@@ -355,6 +357,9 @@ class MechanismFinder:
             place = any(name[:size] in self._place_names for size in range(2, 6))
             return governance or (self._is_slogan(name) and not place)
         brand = self._brand.contains_any(name) and len(name) <= 10
+        if name.endswith(self._name_endings):
+            # “…托育服务发展示范项目”, “余村经验”: the name carries its programme word
+            return governance or brand
         if self._is_slogan(name):
             # “一网慧治”: a numbered brand; but “一网四链”, “一网多源” count the parts of a
             # layout, and “五水共治” is water work
