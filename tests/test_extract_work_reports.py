@@ -52,6 +52,10 @@ def test_extract_ordinary_phrase_counts_when_marked_as_a_name(nlp) -> None:
         # a few words that say whom the campaign serves, then the campaign word
         ("持续深化“七色花”困境儿童关爱服务专项行动。", {"七色花"}),
         ("深化“锡心医养”社区居家服务行动。", {"锡心医养"}),
+        # the brand or system of a governance field
+        ("擦亮“江城快办”政务服务品牌，健全“262”基层治理体系。", {"江城快办", "262"}),
+        # a list summed up or a clause before the field word is no modifier
+        ("开展“春之声”等群众文化品牌活动，建好“云上办”为入口的政务服务体系。", set()),
         # words that say nothing about governance do not make a quoted name a campaign
         ("农业生产“大托管”服务改革试点覆盖所有乡镇。", set()),
         ("深入实施“广聚英才”人才工程。", set()),

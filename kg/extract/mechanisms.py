@@ -111,12 +111,16 @@ class MechanismFinder:
             )
             + r")"
         )
-        # “七色花”困境儿童关爱服务专项行动: a few words, then a campaign word
+        # “七色花”困境儿童关爱服务专项行动, “宁满意”政务服务品牌: a few words, then a
+        # campaign word or a word for a programme of a field
+        self._field_programme_words = frozenset(vocab.cue("field-programme-words"))
+        programme_words = self._campaign_suffixes | self._field_programme_words
         self._modified_campaign = re.compile(
             r"([\u4e00-\u9fff]{1,10}?)("
-            + "|".join(map(re.escape, sorted(self._campaign_suffixes, key=len, reverse=True)))
+            + "|".join(map(re.escape, sorted(programme_words, key=len, reverse=True)))
             + r")"
         )
+        self._modifier_breaks = tuple(vocab.cue("modifier-breaks"))
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
@@ -331,9 +335,19 @@ class MechanismFinder:
 
     def _modified_campaign_of(self, tail: str) -> bool:
         """Whether ``tail`` starts with a short run of words that says what a campaign serves
-        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程)."""
+        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程) or in the
+        word for a field's programme (政务服务品牌, 基层治理体系).
+
+        The run must name a governance field; for a field's programme it must also be a
+        modifier, not a clause (“…”等群众文化品牌, “…”为统一出口的政务服务体系).
+        """
         modified = self._modified_campaign.match(tail)
-        return modified is not None and self._programme_domain.contains_any(modified.group(1))
+        if modified is None or not self._programme_domain.contains_any(modified.group(1)):
+            return False
+        if modified.group(2) in self._field_programme_words:
+            run = modified.group(1)
+            return not any(w in run for w in self._modifier_breaks)
+        return True
 
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
