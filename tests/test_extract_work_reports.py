@@ -218,3 +218,16 @@ def test_extract_quoted_name_ending_in_a_programme_word(
     nlp, sentence: str, found: set[str]
 ) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a word for the field or era a known mechanism works in is no part of its name
+        ("全面实现城市运行一网统管，推广乡村治理积分制。", {"一网统管", "积分制"}),
+        # a word that makes the name more specific stays (城市社区15分钟生活圈)
+        ("建设“城市社区15分钟生活圈”。", {"城市社区15分钟生活圈"}),
+    ],
+)
+def test_extract_field_word_before_a_known_name(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
