@@ -33,6 +33,8 @@ def labels(body: str, *, nlp) -> set[str]:
         "建成22个“一刻钟便民生活圈”，建设“一刻钟便民生活圈”25个。",
         # the top leader's own task, and an event named by its year
         "把优化营商环境作为“一把手”工程，办好“2025城市焕新年”活动。",
+        # a political principle and a class of projects
+        "完善落实“两个毫不动摇”的体制机制，严控“两高一低”项目。",
     ],
 )
 def test_extract_ordinary_phrases_and_counted_things_are_not_mechanisms(nlp, sentence: str) -> None:
