@@ -233,3 +233,17 @@ def test_extract_quoted_name_ending_in_a_programme_word(
 )
 def test_extract_field_word_before_a_known_name(nlp, sentence: str, found: set[str]) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # three or more parts joined by plus signs, named by a governance term in or after it
+        ("用好“矛调中心+网格化+数字化”治理平台。", {"矛调中心+网格化+数字化"}),
+        ("完善“兜底+帮扶+就业”大救助格局。", {"兜底+帮扶+就业"}),
+        # parts of a transport system or an industry pairing
+        ("构建“轨道+公交+慢行”绿色出行体系，发展“文旅+商业”新业态。", set()),
+    ],
+)
+def test_extract_compound_of_joined_parts(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found

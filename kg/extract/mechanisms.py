@@ -136,6 +136,8 @@ class MechanismFinder:
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
         self._count_words = set(vocab.cue("count-words"))
+        joiners = "".join(map(re.escape, vocab.cue("compound-joiners")))
+        self._compound_joiner = re.compile(f"[{joiners}]")
         self._qualifiers = set(vocab.cue("level-qualifiers"))
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
@@ -277,7 +279,7 @@ class MechanismFinder:
             slug = self._known(name)
             if (
                 slug is None
-                and not self._accept_quoted(name, self._suffix_of(tail))
+                and not self._accept_quoted(name, self._suffix_of(tail), after=tail[:8])
                 and not self._modified_campaign_of(tail)
             ):
                 passed_over.append(m)
@@ -352,9 +354,9 @@ class MechanismFinder:
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
 
-    def _accept_quoted(self, name: str, suffix: str | None) -> bool:
+    def _accept_quoted(self, name: str, suffix: str | None, *, after: str = "") -> bool:
         """Whether a quoted name that is not in the vocabulary is a mechanism, given the
-        suffix word after it (if any).
+        suffix word after it (if any) and the few characters ``after`` it.
 
         Method words (机制, 模式, 工作法, 制度) and campaign words (行动, 工程, 改革) make any
         name a mechanism; the other programme words (计划, 项目, 品牌 …), after the name or
@@ -381,7 +383,18 @@ class MechanismFinder:
                 brand and not self._counts_parts(name) and not self._other_domain.contains_any(name)
             )
             return governance or named or "+" in name
+        if self._is_compound(name):
+            # “综治中心+网格化+信息化”治理平台, “物质+服务+技能”大救助格局: the parts of a
+            # working arrangement, named as such by a governance term in it or right after it
+            return brand or self._programme_domain.contains_any(name + after)
         return brand
+
+    def _is_compound(self, name: str) -> bool:
+        """Whether ``name`` joins three or more short words with plus signs
+        (“党小组+网格员+联户长”); two joined words are most often an industry pairing
+        (“文旅+商业”)."""
+        parts = self._compound_joiner.split(name)
+        return len(parts) >= 3 and all(2 <= len(p) <= 8 and all(map(is_cjk, p)) for p in parts)
 
     def _is_count(self, name: str) -> bool:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""
