@@ -33,6 +33,8 @@ def labels(body: str, *, nlp) -> set[str]:
         "建成22个“一刻钟便民生活圈”，建设“一刻钟便民生活圈”25个。",
         # the top leader's own task, and an event named by its year
         "把优化营商环境作为“一把手”工程，办好“2025城市焕新年”活动。",
+        # a longer word that only holds a known name (大工委, 清单制)
+        "自觉接受人大工委监督，全面落实市场准入负面清单制度。",
         # a political principle and a class of projects
         "完善落实“两个毫不动摇”的体制机制，严控“两高一低”项目。",
     ],
@@ -247,3 +249,11 @@ def test_extract_field_word_before_a_known_name(nlp, sentence: str, found: set[s
 )
 def test_extract_compound_of_joined_parts(nlp, sentence: str, found: set[str]) -> None:
     assert labels(sentence, nlp=nlp) == found
+
+
+def test_extract_known_name_outside_a_word_that_holds_it(nlp) -> None:
+    assert labels("在乡村治理中推行积分制、清单制，在街道建立大工委。", nlp=nlp) == {
+        "积分制",
+        "清单制",
+        "大工委",
+    }

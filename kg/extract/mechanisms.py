@@ -74,6 +74,7 @@ class MechanismFinder:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self._lexicon = Lexicon(vocab.mechanism_labels)
+        self._holders = Lexicon({w: True for w in vocab.cue("words-holding-names")})
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
         self._suffix_set = frozenset(self._suffixes)
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
@@ -150,16 +151,20 @@ class MechanismFinder:
         """All mechanism mentions in text order.
 
         A vocabulary name that is also an ordinary phrase (社区协商) counts only when quoted
-        or followed by a mechanism suffix; a quoted new name that contains a vocabulary
+        or followed by a mechanism suffix, and none counts inside a longer word that only
+        holds it (人大工委, cue:words-holding-names); a quoted new name that contains a vocabulary
         name (“万户…适老化改造”项目) wins over it; otherwise the vocabulary wins.
         """
         discovered = self._discover(text)
         quoted = [m for m in discovered if m.discovered]
         found: list[MechanismMention] = []
+        holders = [(w.start, w.end) for w in self._holders.all(text)]
         for m in self._lexicon.longest(text):
             entry = self.vocab.mechanisms[m.value]
             if entry.marked_only and not self._marked(text, m.start, m.end):
                 continue
+            if any(s <= m.start and m.end <= e for s, e in holders):
+                continue  # 人大工委 holds 大工委, 负面清单制度 holds 清单制: other words
             if any(
                 q.start <= m.start and m.end <= q.end and (q.end - q.start) > (m.end - m.start)
                 for q in quoted
