@@ -257,3 +257,16 @@ def test_extract_known_name_outside_a_word_that_holds_it(nlp) -> None:
         "清单制",
         "大工委",
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # numbers joined by plus signs name the parts of a policy or industry system
+        ("构建碳达峰“1+N”政策体系，壮大“2+4+N”产业集群。", set()),
+        # a method word after them still makes a name
+        ("推行“1+5+N”社区治理模式。", {"1+5+N"}),
+    ],
+)
+def test_extract_numbers_joined_by_plus_signs(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found

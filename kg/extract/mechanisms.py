@@ -4,8 +4,9 @@ Discovery rules (cue words in ``ontology/cues.ttl``):
 
 1. a quoted name followed by a mechanism suffix: “全岗通”工作机制, “六邻”工程, “幸福家园”村社
    互助项目 (项目 and the like need a governance term in the name);
-2. a quoted numbered slogan: “一有七中心”, “1+3+N” — but not a bare count (“六项”) or a
-   plan period (“十四五”);
+2. a quoted numbered slogan about governance: “一有七中心”, “一网慧治” — but not a bare
+   count (“六项”), a plan period (“十四五”) or numbers joined by plus signs alone (“1+N”);
+   a compound of three or more words joined by plus signs: “综治中心+网格化+信息化”;
 3. an unquoted programme after an action verb, ending in 行动 / 工程 / 计划 and naming
    something about governance: 实施社区人才队伍建设行动、城乡社区服务设施补短板工程.
 
@@ -383,11 +384,12 @@ class MechanismFinder:
             return governance or brand
         if self._is_slogan(name):
             # “一网慧治”: a numbered brand; but “一网四链”, “一网多源” count the parts of a
-            # layout, and “五水共治” is water work
+            # layout, “五水共治” is water work, and a bare “1+N”, “2+3+N” numbers the parts
+            # of a policy or industry system unless a method word follows (“1+5+N”模式)
             named = (
                 brand and not self._counts_parts(name) and not self._other_domain.contains_any(name)
             )
-            return governance or named or "+" in name
+            return governance or named
         if self._is_compound(name):
             # “综治中心+网格化+信息化”治理平台, “物质+服务+技能”大救助格局: the parts of a
             # working arrangement, named as such by a governance term in it or right after it
