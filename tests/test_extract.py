@@ -276,6 +276,17 @@ def test_extract_listed_places_are_each_an_adopter(nlp) -> None:
     }
 
 
+def test_extract_place_in_another_mechanisms_name_is_no_subject(nlp) -> None:
+    """洛阳 names the model promoted before; the campaign after it is the author's own."""
+    record = extract(
+        "关于社区工作的答复\n我省推广“洛阳议事法”，开展基层治理提升行动。" + HENAN_SIGNATURE,
+        nlp=nlp,
+    )
+    found = {(a.adopter.name, a.mechanism) for a in record.adoptions}
+    assert ("河南省", "基层治理提升行动") in found
+    assert ("洛阳市", "基层治理提升行动") not in found
+
+
 def test_extract_named_community_adopts_for_its_county(nlp) -> None:
     body = "对县政协提案的答复\n其中溪南社区推行“五社联动”机制。\n武义县民政局\n2023年5月26日\n"
     record = extract(body, nlp=nlp)

@@ -31,6 +31,12 @@ def labels(body: str, *, nlp) -> set[str]:
         # counted: things built, even when quoted or followed by 项目 / 工程
         "实施60个老旧小区改造项目，新开工老旧小区改造工程49个。",
         "建成22个“一刻钟便民生活圈”，建设“一刻钟便民生活圈”25个。",
+        # the top leader's own task, and an event named by its year
+        "把优化营商环境作为“一把手”工程，办好“2025城市焕新年”活动。",
+        # a longer word that only holds a known name (大工委, 清单制)
+        "自觉接受人大工委监督，全面落实市场准入负面清单制度。",
+        # a political principle and a class of projects
+        "完善落实“两个毫不动摇”的体制机制，严控“两高一低”项目。",
     ],
 )
 def test_extract_ordinary_phrases_and_counted_things_are_not_mechanisms(nlp, sentence: str) -> None:
@@ -50,6 +56,10 @@ def test_extract_ordinary_phrase_counts_when_marked_as_a_name(nlp) -> None:
         # a few words that say whom the campaign serves, then the campaign word
         ("持续深化“七色花”困境儿童关爱服务专项行动。", {"七色花"}),
         ("深化“锡心医养”社区居家服务行动。", {"锡心医养"}),
+        # the brand or system of a governance field
+        ("擦亮“江城快办”政务服务品牌，健全“262”基层治理体系。", {"江城快办", "262"}),
+        # a list summed up or a clause before the field word is no modifier
+        ("开展“春之声”等群众文化品牌活动，建好“云上办”为入口的政务服务体系。", set()),
         # words that say nothing about governance do not make a quoted name a campaign
         ("农业生产“大托管”服务改革试点覆盖所有乡镇。", set()),
         ("深入实施“广聚英才”人才工程。", set()),
@@ -184,3 +194,79 @@ def test_extract_the_graph_year_is_stated_then_section_then_document(nlp) -> Non
     undated = dataclasses.replace(record.adoptions[0], year=None)
     quads = record_to_quads(dataclasses.replace(record, adoptions=(undated,)))
     assert [q.object.value for q in quads if q.predicate.value == year] == []  # no date either
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a numbered slogan that carries a governance brand word is a name
+        ("提升“一网慧治”能力，深化政府运行“一网协同”。", {"一网慧治", "一网协同"}),
+        # a layout of counted parts (一网四链, 一网多源) is no brand, nor is water work
+        ("加快“一网四链”建设，构建“一网多源”供热格局，推进“三水共治”。", set()),
+    ],
+)
+def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the programme word inside the quotes: the name needs a governance term, as after them
+        ("推动“省级普惠托育服务扩容示范项目”落地。", {"省级普惠托育服务扩容示范项目"}),
+        ("推广“桃源村经验”。", {"桃源村经验"}),
+        ("开展“明星项目”评选，推进“八未项目”攻坚。", set()),
+    ],
+)
+def test_extract_quoted_name_ending_in_a_programme_word(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a word for the field or era a known mechanism works in is no part of its name
+        ("全面实现城市运行一网统管，推广乡村治理积分制。", {"一网统管", "积分制"}),
+        # a word that makes the name more specific stays (城市社区15分钟生活圈)
+        ("建设“城市社区15分钟生活圈”。", {"城市社区15分钟生活圈"}),
+    ],
+)
+def test_extract_field_word_before_a_known_name(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # three or more parts joined by plus signs, named by a governance term in or after it
+        ("用好“矛调中心+网格化+数字化”治理平台。", {"矛调中心+网格化+数字化"}),
+        ("完善“兜底+帮扶+就业”大救助格局。", {"兜底+帮扶+就业"}),
+        # parts of a transport system or an industry pairing
+        ("构建“轨道+公交+慢行”绿色出行体系，发展“文旅+商业”新业态。", set()),
+    ],
+)
+def test_extract_compound_of_joined_parts(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+def test_extract_known_name_outside_a_word_that_holds_it(nlp) -> None:
+    assert labels("在乡村治理中推行积分制、清单制，在街道建立大工委。", nlp=nlp) == {
+        "积分制",
+        "清单制",
+        "大工委",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # numbers joined by plus signs name the parts of a policy or industry system
+        ("构建碳达峰“1+N”政策体系，壮大“2+4+N”产业集群。", set()),
+        # a method word after them still makes a name
+        ("推行“1+5+N”社区治理模式。", {"1+5+N"}),
+    ],
+)
+def test_extract_numbers_joined_by_plus_signs(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found

@@ -10,7 +10,7 @@ All offsets here are offsets of the extraction view (see :mod:`kg.extract.segmen
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kg.extract.authorship import Authorship, ResolvedAgency
@@ -299,12 +299,18 @@ class Context:
         regions: list[RegionMention],
         juris: RegionEntry | None,
         titles: list[Title],
+        *,
+        names: Sequence[tuple[int, int]] = (),
     ) -> list[tuple[str, str]]:
         """Who adopts the mechanism: the places listed as the subject before it in the same
-        sentence (郑州、洛阳、鹤壁3市…), a place in its name (秭归模式), else the jurisdiction."""
+        sentence (郑州、洛阳、鹤壁3市…), a place in its name (秭归模式), else the jurisdiction.
+
+        A place inside a title or inside the span of another mechanism's name in ``names``
+        (推广“寻乌工作法”，开展…行动) is part of that name, never the subject.
+        """
         if juris is None:
             return []
-        in_title = [(t.start, t.end) for t in titles]
+        in_title = [(t.start, t.end) for t in titles] + list(names)
         before = [
             r
             for r in regions

@@ -4,8 +4,9 @@ Discovery rules (cue words in ``ontology/cues.ttl``):
 
 1. a quoted name followed by a mechanism suffix: “全岗通”工作机制, “六邻”工程, “幸福家园”村社
    互助项目 (项目 and the like need a governance term in the name);
-2. a quoted numbered slogan: “一有七中心”, “1+3+N” — but not a bare count (“六项”) or a
-   plan period (“十四五”);
+2. a quoted numbered slogan about governance: “一有七中心”, “一网慧治” — but not a bare
+   count (“六项”), a plan period (“十四五”) or numbers joined by plus signs alone (“1+N”);
+   a compound of three or more words joined by plus signs: “综治中心+网格化+信息化”;
 3. an unquoted programme after an action verb, ending in 行动 / 工程 / 计划 and naming
    something about governance: 实施社区人才队伍建设行动、城乡社区服务设施补短板工程.
 
@@ -74,9 +75,12 @@ class MechanismFinder:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self._lexicon = Lexicon(vocab.mechanism_labels)
+        self._holders = Lexicon({w: True for w in vocab.cue("words-holding-names")})
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
         self._suffix_set = frozenset(self._suffixes)
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
+        # a quoted name that ends in one of these words (“…示范项目”) carries its suffix
+        self._name_endings = tuple(s for s in self._suffixes if len(s) > 1)
         self._programme_suffixes = tuple(
             sorted(vocab.cue("programme-suffixes"), key=len, reverse=True)
         )
@@ -109,12 +113,16 @@ class MechanismFinder:
             )
             + r")"
         )
-        # “七色花”困境儿童关爱服务专项行动: a few words, then a campaign word
+        # “七色花”困境儿童关爱服务专项行动, “宁满意”政务服务品牌: a few words, then a
+        # campaign word or a word for a programme of a field
+        self._field_programme_words = frozenset(vocab.cue("field-programme-words"))
+        programme_words = self._campaign_suffixes | self._field_programme_words
         self._modified_campaign = re.compile(
             r"([\u4e00-\u9fff]{1,10}?)("
-            + "|".join(map(re.escape, sorted(self._campaign_suffixes, key=len, reverse=True)))
+            + "|".join(map(re.escape, sorted(programme_words, key=len, reverse=True)))
             + r")"
         )
+        self._modifier_breaks = tuple(vocab.cue("modifier-breaks"))
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
@@ -129,6 +137,9 @@ class MechanismFinder:
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
+        self._count_words = set(vocab.cue("count-words"))
+        joiners = "".join(map(re.escape, vocab.cue("compound-joiners")))
+        self._compound_joiner = re.compile(f"[{joiners}]")
         self._qualifiers = set(vocab.cue("level-qualifiers"))
         self._place_names = frozenset(
             n for e in vocab.regions.values() for n in (e.name, *e.short_names)
@@ -141,16 +152,20 @@ class MechanismFinder:
         """All mechanism mentions in text order.
 
         A vocabulary name that is also an ordinary phrase (社区协商) counts only when quoted
-        or followed by a mechanism suffix; a quoted new name that contains a vocabulary
+        or followed by a mechanism suffix, and none counts inside a longer word that only
+        holds it (人大工委, cue:words-holding-names); a quoted new name that contains a vocabulary
         name (“万户…适老化改造”项目) wins over it; otherwise the vocabulary wins.
         """
         discovered = self._discover(text)
         quoted = [m for m in discovered if m.discovered]
         found: list[MechanismMention] = []
+        holders = [(w.start, w.end) for w in self._holders.all(text)]
         for m in self._lexicon.longest(text):
             entry = self.vocab.mechanisms[m.value]
             if entry.marked_only and not self._marked(text, m.start, m.end):
                 continue
+            if any(s <= m.start and m.end <= e for s, e in holders):
+                continue  # 人大工委 holds 大工委, 负面清单制度 holds 清单制: other words
             if any(
                 q.start <= m.start and m.end <= q.end and (q.end - q.start) > (m.end - m.start)
                 for q in quoted
@@ -270,7 +285,7 @@ class MechanismFinder:
             slug = self._known(name)
             if (
                 slug is None
-                and not self._accept_quoted(name, self._suffix_of(tail))
+                and not self._accept_quoted(name, self._suffix_of(tail), after=tail[:8])
                 and not self._modified_campaign_of(tail)
             ):
                 passed_over.append(m)
@@ -328,21 +343,31 @@ class MechanismFinder:
 
     def _modified_campaign_of(self, tail: str) -> bool:
         """Whether ``tail`` starts with a short run of words that says what a campaign serves
-        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程)."""
+        and ends in a campaign word (困境儿童关爱服务专项行动, 基层治理提升工程) or in the
+        word for a field's programme (政务服务品牌, 基层治理体系).
+
+        The run must name a governance field; for a field's programme it must also be a
+        modifier, not a clause (“…”等群众文化品牌, “…”为统一出口的政务服务体系).
+        """
         modified = self._modified_campaign.match(tail)
-        return modified is not None and self._programme_domain.contains_any(modified.group(1))
+        if modified is None or not self._programme_domain.contains_any(modified.group(1)):
+            return False
+        if modified.group(2) in self._field_programme_words:
+            run = modified.group(1)
+            return not any(w in run for w in self._modifier_breaks)
+        return True
 
     def _rejected(self, name: str) -> bool:
         return name in self._not or any(p.search(name) for p in self._not_patterns)
 
-    def _accept_quoted(self, name: str, suffix: str | None) -> bool:
+    def _accept_quoted(self, name: str, suffix: str | None, *, after: str = "") -> bool:
         """Whether a quoted name that is not in the vocabulary is a mechanism, given the
-        suffix word after it (if any).
+        suffix word after it (if any) and the few characters ``after`` it.
 
         Method words (机制, 模式, 工作法, 制度) and campaign words (行动, 工程, 改革) make any
-        name a mechanism; the other programme words (计划, 项目, 品牌 …) and numbered slogans
-        need a governance term in the name; a bare quoted name needs a strong governance term
-        (塞上枫桥, 民意速办).
+        name a mechanism; the other programme words (计划, 项目, 品牌 …), after the name or
+        at its end (“…托育服务发展示范项目”), and numbered slogans need a governance term in
+        the name; a bare quoted name needs a strong governance term (塞上枫桥, 民意速办).
         """
         if suffix in self._method_suffixes or suffix in self._campaign_suffixes:
             return True
@@ -353,9 +378,30 @@ class MechanismFinder:
             # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
             place = any(name[:size] in self._place_names for size in range(2, 6))
             return governance or (self._is_slogan(name) and not place)
+        brand = self._brand.contains_any(name) and len(name) <= 10
+        if name.endswith(self._name_endings):
+            # “…托育服务发展示范项目”, “余村经验”: the name carries its programme word
+            return governance or brand
         if self._is_slogan(name):
-            return governance or "+" in name
-        return self._brand.contains_any(name) and len(name) <= 10
+            # “一网慧治”: a numbered brand; but “一网四链”, “一网多源” count the parts of a
+            # layout, “五水共治” is water work, and a bare “1+N”, “2+3+N” numbers the parts
+            # of a policy or industry system unless a method word follows (“1+5+N”模式)
+            named = (
+                brand and not self._counts_parts(name) and not self._other_domain.contains_any(name)
+            )
+            return governance or named
+        if self._is_compound(name):
+            # “综治中心+网格化+信息化”治理平台, “物质+服务+技能”大救助格局: the parts of a
+            # working arrangement, named as such by a governance term in it or right after it
+            return brand or self._programme_domain.contains_any(name + after)
+        return brand
+
+    def _is_compound(self, name: str) -> bool:
+        """Whether ``name`` joins three or more short words with plus signs
+        (“党小组+网格员+联户长”); two joined words are most often an industry pairing
+        (“文旅+商业”)."""
+        parts = self._compound_joiner.split(name)
+        return len(parts) >= 3 and all(2 <= len(p) <= 8 and all(map(is_cjk, p)) for p in parts)
 
     def _is_count(self, name: str) -> bool:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""
@@ -363,6 +409,12 @@ class MechanismFinder:
             return False  # “1448”, “2110”: a code name (counts are “3个”, “六项”)
         rest = name.lstrip("".join(self._numerals))
         return rest != name and (not rest or rest in self._measure)
+
+    def _counts_parts(self, name: str) -> bool:
+        """Whether a numbered slogan counts several parts (“一网四链”, “三线一网底”, “一网多源”):
+        a numeral or a counting word after its first counted thing."""
+        rest = name.lstrip("".join(self._numerals))[1:]
+        return any(ch in self._numerals or ch in self._count_words for ch in rest)
 
     def _is_slogan(self, name: str) -> bool:
         """A numbered slogan: starts with a numeral and names something (“一有七中心”, “1+3+N”)."""

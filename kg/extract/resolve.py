@@ -205,6 +205,7 @@ def _adoptions(
     headings = data["headings"]
     default = context._genre_default.get(facts.genre or "", "implemented")
     out: dict[tuple[str, str, str], AdoptionFact] = {}
+    names = [(m.start, m.end) for m in facts.mechanisms]
     si = 0
     for mention in facts.mechanisms:
         while si < len(sentences) and sentences[si].end <= mention.start:
@@ -225,7 +226,10 @@ def _adoptions(
         )
         since = context.since(masked, at=mention.start - sentence.start, others=others)
         year = since if since is not None else context.section_year(headings, mention.start)
-        for code, name in context.adopters(text, mention, sentence, facts.regions, juris, titles):
+        adopters = context.adopters(
+            text, mention, sentence, facts.regions, juris, titles, names=names
+        )
+        for code, name in adopters:
             key = (code, mention.label, status)
             previous = out.get(key)
             earlier = since is not None and (
