@@ -128,16 +128,16 @@ def test_extract_section_without_a_cue_first_keeps_the_genre_default(nlp) -> Non
 def test_extract_a_name_the_text_made_a_mechanism_counts_where_quoted_again(nlp) -> None:
     """The review names the reform (“…”改革); the plan quotes the bare name again."""
     record = extract(
-        "一、2023年工作回顾\n深化“一枚印章管审批”改革。\n"
-        "二、2024年工作安排\n深入推动“一枚印章管审批”，优化帮办代办服务。\n",
+        "一、2023年工作回顾\n深化“亩均论英雄”改革。\n"
+        "二、2024年工作安排\n深入推动“亩均论英雄”，优化企业服务。\n",
         nlp=nlp,
     )
     found = {(a.mechanism, a.status) for a in record.adoptions}
-    assert found == {("一枚印章管审批", "implemented"), ("一枚印章管审批", "planned")}
+    assert found == {("亩均论英雄", "implemented"), ("亩均论英雄", "planned")}
 
 
 def test_extract_a_quoted_word_the_text_never_made_a_mechanism_stays_out(nlp) -> None:
-    record = extract("二、2024年工作安排\n深入推动“一枚印章管审批”，优化帮办代办服务。\n", nlp=nlp)
+    record = extract("二、2024年工作安排\n深入推动“亩均论英雄”，优化企业服务。\n", nlp=nlp)
     assert record.adoptions == ()
 
 
