@@ -56,7 +56,7 @@ def test_extract_autonomous_region_level_word_is_the_authors_autonomous_region(n
     other region's, so it is left unresolved rather than read as 河南's."""
     report = "锡林郭勒盟政府工作报告\n在自治区党委的坚强领导下，自治区民政厅指导我盟推进工作。\n"
     names = {a.name for a in extract(report, nlp=nlp).agencies}
-    assert {"中共内蒙古自治区委", "内蒙古自治区民政厅"} <= names
+    assert {"中共内蒙古自治区委员会", "内蒙古自治区民政厅"} <= names
     henan = extract("关于社区工作的答复\n援疆干部落实自治区党委部署。" + HENAN_SIGNATURE, nlp=nlp)
     assert {a.name for a in henan.agencies} == {"河南省民政厅"}
 

@@ -145,3 +145,53 @@ def test_extract_municipality_report_speaks_for_the_municipality(nlp) -> None:
     record = extract_text(text, doc_id="invented", nlp=nlp)
     assert record.jurisdiction is not None
     assert record.jurisdiction.name == "重庆市"
+
+
+def test_extract_bare_administrative_office_is_the_leagues_own(nlp) -> None:
+    # only a 盟 or 地区 has a 行政公署: said bare, 行署 is the author's own
+    found = agencies(
+        "现在，我代表行署向大会报告工作。行署自身建设持续加强。", nlp=nlp, city="阿拉善盟"
+    )
+    assert "阿拉善盟行政公署" in found
+
+
+def test_extract_bare_administrative_office_is_nobody_in_a_city(nlp) -> None:
+    # a city has a people's government, no 行政公署: a bare 行署 there is not the city's
+    found = agencies("学习借鉴兄弟盟市行署的经验做法。", nlp=nlp)
+    assert not any(name.endswith(("行政公署", "行署")) for name in found)
+
+
+def test_extract_league_congress_is_a_working_committee(nlp) -> None:
+    # a 盟 elects no people's congress: 盟人大工委 is the working committee, not a 人大
+    found = agencies("自觉接受盟人大工委的法律监督。", nlp=nlp, city="阿拉善盟")
+    assert "阿拉善盟人大工作委员会" in found
+    assert not any(name.endswith("人民代表大会") for name in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city", "name"),
+    [
+        # an autonomous prefecture's committee is named with 委员会 in full, departments too
+        (
+            "州委组织部牵头推进人才工作。",
+            "黔西南布依族苗族自治州",
+            "中共黔西南布依族苗族自治州委员会组织部",
+        ),
+        (
+            "在州委的坚强领导下，全州经济回升向好。",
+            "黔西南布依族苗族自治州",
+            "中共黔西南布依族苗族自治州委员会",
+        ),
+        # an ordinary city's keeps its usual short form
+        ("在市委的坚强领导下，全市经济回升向好。", "沈阳市", "中共沈阳市委"),
+    ],
+)
+def test_extract_autonomous_units_committee_named_in_full(
+    nlp, sentence: str, city: str, name: str
+) -> None:
+    assert name in agencies(sentence, nlp=nlp, city=city)
+
+
+def test_extract_local_disease_control_administration(nlp) -> None:
+    found = agencies("组建市疾病预防控制局，疾控体系改革稳步推进。", nlp=nlp)
+    assert "沈阳市疾病预防控制局" in found

@@ -342,6 +342,8 @@ class AgencyFinder:
         self._generic = Lexicon({w: True for w in vocab.generic_agencies})
         self._local_levels = frozenset(vocab.cue("local-level-characters"))
         self._list_joiners = frozenset("、") | frozenset(vocab.cue("list-conjunctions"))
+        #: surfaces that, said bare, name the author's own body of a level (行署: 盟, 地区)
+        self._own_bare = dict(vocab.cue_pairs("own-bare-organs"))
 
     def organ(self, slug: str) -> OrganEntry:
         return self.vocab.organs[slug]
@@ -432,4 +434,7 @@ class AgencyFinder:
             if any(before.endswith(p) for p in self._generic_prefixes):
                 return None
             return AgencyMention(at, end, text[at:end], organs, "level", self._levels[word])
+        if surface in self._own_bare:
+            # 我代表行署作报告: only a 盟 or 地区 has a 行署, so bare it is the author's own
+            return AgencyMention(start, end, surface, organs, "level", self._own_bare[surface])
         return None
