@@ -186,6 +186,21 @@ def test_extract_status_from_an_unnumbered_part_title_over_numbered_sections(nlp
     assert found == {("五社联动", "implemented"), ("四社联动", "planned")}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # 全面推行 says how widely, not that it is done: the plans section decides
+        ("全面推行“邻里议事”机制，提升基层治理水平。", "planned"),
+        # a plain perfective cue in a plans section still says it is done
+        ("“邻里议事”机制已覆盖全部社区。", "implemented"),
+    ],
+)
+def test_extract_status_of_a_rollout_in_a_plans_section(nlp, sentence: str, status: str) -> None:
+    body = SHENYANG_REPORT + "2024年工作安排\n一、提升基层治理水平\n" + sentence + "\n"
+    found = {a.status for a in extract(body, nlp=nlp).adoptions if a.mechanism == "邻里议事"}
+    assert found == {status}
+
+
 def test_extract_cue_words_inside_a_name_are_not_status_cues(nlp) -> None:
     record = extract(
         "关于社区工作的答复\n2016年起，我省开展了农村社区服务中心建设三年行动计划。"
