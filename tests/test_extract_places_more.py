@@ -238,6 +238,8 @@ def test_extract_clause_start_community_needs_a_cue(nlp, sentence: str) -> None:
         ("推进长白山国际旅游度假区建设。", "白山市", "长白朝鲜族自治县"),
         # a word-like county name before a number is the word (新建 5G 基站)
         ("新建5G基站3000个，新建高标准农田5万亩。", "南昌市", "新建区"),
+        # 区域 (an area) after a place word: no district of that name (杭州's 滨江区)
+        ("谋划推进滨江区域综合开发。", "池州市", "滨江区"),
     ],
 )
 def test_extract_county_name_inside_a_landmark_or_a_phrase(
@@ -251,6 +253,8 @@ def test_extract_county_name_inside_a_landmark_or_a_phrase(
     [
         # the county's mountain areas are the county
         ("加快发展民宿经济，武义山区乡镇游客倍增。", "金华市", "武义县"),
+        # a district's full name before another word than 区域 is the district
+        ("滨江区域外企业加快集聚，滨江区城市更新提速。", "杭州市", "滨江区"),
         # marked off by a list, a word-like name is still the place
         ("推动组团发展，新建、安义两地协同推进。", "南昌市", "新建区"),
     ],

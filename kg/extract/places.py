@@ -121,6 +121,7 @@ class RegionFinder:
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
         self._landmark_followers = frozenset(vocab.cue("landmark-followers"))
+        self._words_across_name_end = frozenset(vocab.cue("words-across-name-end"))
         self._not_landmark_words = tuple(vocab.cue("not-landmark-words"))
         self._direction_parts = frozenset(vocab.cue("direction-part-words"))
         self._not_direction_parts = tuple(vocab.cue("not-direction-part-words"))
@@ -169,10 +170,13 @@ class RegionFinder:
         """Full names and province short names, leftmost-longest.
 
         A county's full name that is also a word (海城市 in 滨海城市) counts only where it
-        is marked off (:meth:`marked_off`).
+        is marked off (:meth:`marked_off`); a full name whose last character starts a word
+        with the next one (渝北区域: cue:words-across-name-end) is no name.
         """
         out: list[RegionMention] = []
         for m in self._lexicon.longest(text):
+            if text[m.end - 1 : m.end + 1] in self._words_across_name_end:
+                continue  # 川东渝北区域, 四明山区域: the 区 of 区域 (an area), no 渝北区
             if self.is_county_word(m.value, m.key):
                 after_region = bool(out) and out[-1].end == m.start
                 if not self.marked_off(text, m.start, m.end, after_region=after_region):
