@@ -56,7 +56,7 @@ def test_extract_autonomous_region_level_word_is_the_authors_autonomous_region(n
     other region's, so it is left unresolved rather than read as 河南's."""
     report = "锡林郭勒盟政府工作报告\n在自治区党委的坚强领导下，自治区民政厅指导我盟推进工作。\n"
     names = {a.name for a in extract(report, nlp=nlp).agencies}
-    assert {"中共内蒙古自治区委", "内蒙古自治区民政厅"} <= names
+    assert {"中共内蒙古自治区委员会", "内蒙古自治区民政厅"} <= names
     henan = extract("关于社区工作的答复\n援疆干部落实自治区党委部署。" + HENAN_SIGNATURE, nlp=nlp)
     assert {a.name for a in henan.agencies} == {"河南省民政厅"}
 
@@ -184,6 +184,21 @@ def test_extract_status_from_an_unnumbered_part_title_over_numbered_sections(nlp
     )
     found = {(a.mechanism, a.status) for a in extract(body, nlp=nlp).adoptions}
     assert found == {("五社联动", "implemented"), ("四社联动", "planned")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # 全面推行 says how widely, not that it is done: the plans section decides
+        ("全面推行“邻里议事”机制，提升基层治理水平。", "planned"),
+        # a plain perfective cue in a plans section still says it is done
+        ("“邻里议事”机制已覆盖全部社区。", "implemented"),
+    ],
+)
+def test_extract_status_of_a_rollout_in_a_plans_section(nlp, sentence: str, status: str) -> None:
+    body = SHENYANG_REPORT + "2024年工作安排\n一、提升基层治理水平\n" + sentence + "\n"
+    found = {a.status for a in extract(body, nlp=nlp).adoptions if a.mechanism == "邻里议事"}
+    assert found == {status}
 
 
 def test_extract_cue_words_inside_a_name_are_not_status_cues(nlp) -> None:

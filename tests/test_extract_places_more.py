@@ -145,3 +145,121 @@ def test_extract_municipality_report_speaks_for_the_municipality(nlp) -> None:
     record = extract_text(text, doc_id="invented", nlp=nlp)
     assert record.jurisdiction is not None
     assert record.jurisdiction.name == "重庆市"
+
+
+def test_extract_bare_administrative_office_is_the_leagues_own(nlp) -> None:
+    # only a 盟 or 地区 has a 行政公署: said bare, 行署 is the author's own
+    found = agencies(
+        "现在，我代表行署向大会报告工作。行署自身建设持续加强。", nlp=nlp, city="阿拉善盟"
+    )
+    assert "阿拉善盟行政公署" in found
+
+
+def test_extract_bare_administrative_office_is_nobody_in_a_city(nlp) -> None:
+    # a city has a people's government, no 行政公署: a bare 行署 there is not the city's
+    found = agencies("学习借鉴兄弟盟市行署的经验做法。", nlp=nlp)
+    assert not any(name.endswith(("行政公署", "行署")) for name in found)
+
+
+def test_extract_league_congress_is_a_working_committee(nlp) -> None:
+    # a 盟 elects no people's congress: 盟人大工委 is the working committee, not a 人大
+    found = agencies("自觉接受盟人大工委的法律监督。", nlp=nlp, city="阿拉善盟")
+    assert "阿拉善盟人大工作委员会" in found
+    assert not any(name.endswith("人民代表大会") for name in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city", "name"),
+    [
+        # an autonomous prefecture's committee is named with 委员会 in full, departments too
+        (
+            "州委组织部牵头推进人才工作。",
+            "黔西南布依族苗族自治州",
+            "中共黔西南布依族苗族自治州委员会组织部",
+        ),
+        (
+            "在州委的坚强领导下，全州经济回升向好。",
+            "黔西南布依族苗族自治州",
+            "中共黔西南布依族苗族自治州委员会",
+        ),
+        # an ordinary city's keeps its usual short form
+        ("在市委的坚强领导下，全市经济回升向好。", "沈阳市", "中共沈阳市委"),
+    ],
+)
+def test_extract_autonomous_units_committee_named_in_full(
+    nlp, sentence: str, city: str, name: str
+) -> None:
+    assert name in agencies(sentence, nlp=nlp, city=city)
+
+
+def test_extract_local_disease_control_administration(nlp) -> None:
+    found = agencies("组建市疾病预防控制局，疾控体系改革稳步推进。", nlp=nlp)
+    assert "沈阳市疾病预防控制局" in found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a record the community earned, at the start of a clause
+        ("城市更新稳步推进，青禾社区入选全国完整社区试点。", {"青禾社区"}),
+        # two named communities in a list
+        ("示范点建成运营。青禾社区、石榴湾社区获评老年友好型社区。", {"青禾社区", "石榴湾社区"}),
+        # a quoted practice of its own
+        ("基层治理创新不断涌现，多宝社区“三问三帮”工作法被推广。", {"多宝社区"}),
+        # after a verb that introduces a named community's experience
+        ("总结推广青禾社区、石榴湾社区的经验。", {"青禾社区", "石榴湾社区"}),
+    ],
+)
+def test_extract_named_community_at_a_clause_start(nlp, sentence: str, found: set[str]) -> None:
+    assert regions(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a verb and its object, a quoted slogan that is no practice of one community
+        "持续加强社区“两委”班子建设。",
+        "构建居家社区“15分钟”养老服务圈。",
+        # a class of communities
+        "部分社区入选省级试点，老旧社区、涉农社区获评先进。",
+        # a community named without any cue keeps being ignored at a clause start
+        "推进治理创新，青禾社区建设全面提速。",
+    ],
+)
+def test_extract_clause_start_community_needs_a_cue(nlp, sentence: str) -> None:
+    assert not any(name.endswith("社区") for name in regions(sentence, nlp=nlp))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city", "absent"),
+    [
+        # a science city named after a bay, a mountain named like a county
+        ("崖州湾科技城汇聚科研机构32家。", "三亚市", "崖州区"),
+        ("推进长白山国际旅游度假区建设。", "白山市", "长白朝鲜族自治县"),
+        # a word-like county name before a number is the word (新建 5G 基站)
+        ("新建5G基站3000个，新建高标准农田5万亩。", "南昌市", "新建区"),
+        # 区域 (an area) after a place word: no district of that name (杭州's 滨江区)
+        ("谋划推进滨江区域综合开发。", "池州市", "滨江区"),
+    ],
+)
+def test_extract_county_name_inside_a_landmark_or_a_phrase(
+    nlp, sentence: str, city: str, absent: str
+) -> None:
+    assert absent not in regions(sentence, nlp=nlp, city=city)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "city", "present"),
+    [
+        # the county's mountain areas are the county
+        ("加快发展民宿经济，武义山区乡镇游客倍增。", "金华市", "武义县"),
+        # a district's full name before another word than 区域 is the district
+        ("滨江区域外企业加快集聚，滨江区城市更新提速。", "杭州市", "滨江区"),
+        # marked off by a list, a word-like name is still the place
+        ("推动组团发展，新建、安义两地协同推进。", "南昌市", "新建区"),
+    ],
+)
+def test_extract_county_name_before_a_landmark_word_that_is_its_own(
+    nlp, sentence: str, city: str, present: str
+) -> None:
+    assert present in regions(sentence, nlp=nlp, city=city)

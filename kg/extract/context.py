@@ -109,6 +109,14 @@ class Context:
             r"[\d\s:：\-./" + "".join(re.escape(ch) for ch in date_words) + "]+"
         )
         self._list_joiners = frozenset("、,，") | frozenset(vocab.cue("list-conjunctions"))
+        # the government organ a kind of region has instead of a people's government
+        # (盟=行政公署): that organ is no body of a region of another kind
+        self._committee_endings = tuple(vocab.cue("committee-in-full-endings"))
+        self._committee_words = vocab.cue_pairs("committee-words")
+        self._government_by_suffix: dict[str, list[str]] = {}
+        for suffix, label in vocab.cue_pairs("government-organ"):
+            if suffix != "*":
+                self._government_by_suffix.setdefault(label, []).append(suffix)
 
     # ------------------------------------------------------------------ layout
     def is_furniture(self, line: str) -> bool:
@@ -182,12 +190,15 @@ class Context:
                 continue
             level = region.level if region else "national"
             organs = [
-                self.vocab.organs[s] for s in mention.organs if level in self.vocab.organs[s].levels
+                self.vocab.organs[s]
+                for s in mention.organs
+                if level in self.vocab.organs[s].levels
+                and self._organ_fits(self.vocab.organs[s].label, region)
             ]
             if not organs:
                 continue
             organ = organs[0]
-            name = organ.full_name(region.name if region else None)
+            name = self._committee_in_full(organ.full_name(region.name if region else None), region)
             entry = by_name.setdefault(name, [organ, region, []])
             entry[2].append(mention)
         return [
@@ -195,11 +206,38 @@ class Context:
                 name,
                 organ.slug,
                 region.code if region else None,
-                tuple(a for a in organ.alt_names(region.name if region else None) if a != name),
+                tuple(
+                    dict.fromkeys(
+                        a
+                        for a in (
+                            organ.full_name(region.name if region else None),
+                            *organ.alt_names(region.name if region else None),
+                        )
+                        if a != name
+                    )
+                ),
                 tuple(ms),
             )
             for name, (organ, region, ms) in by_name.items()
         ]
+
+    def _committee_in_full(self, name: str, region: RegionEntry | None) -> str:
+        """``中共{region}委…`` with 委员会 in full for a region whose name ends in one of
+        cue:committee-in-full-endings (中共黔西南布依族苗族自治州委员会, not …自治州委)."""
+        if region is None or not region.name.endswith(self._committee_endings):
+            return name
+        for word, full in self._committee_words:
+            short = region.name + word
+            at = name.find(short)
+            if at >= 0 and not name.startswith(full, at + len(region.name)):
+                return name[:at] + region.name + full + name[at + len(short) :]
+        return name
+
+    def _organ_fits(self, label: str, region: RegionEntry | None) -> bool:
+        """Whether a region of this kind has the organ ``label``: a 行政公署 is only a 盟's
+        or a 地区's (cue:government-organ); other organs are every region's of their level."""
+        suffixes = self._government_by_suffix.get(label)
+        return not suffixes or (region is not None and region.name.endswith(tuple(suffixes)))
 
     # ------------------------------------------------------------------ dates
     def dates(

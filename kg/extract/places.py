@@ -104,11 +104,25 @@ class RegionFinder:
         self._community_bad_chars = set(vocab.cue("community-bad-characters"))
         self._community_followers = set(vocab.cue("community-generic-followers"))
         self._community = re.compile("|".join(map(re.escape, vocab.cue("community-word"))))
+        self._community_record = tuple(vocab.cue("community-record-words"))
+        self._quote_open, self._quote_close = vocab.cue_pairs("quote-marks")[0]
+        #: method words after a community's quoted practice (“1448”工作模式)
+        self._practice_words = tuple(vocab.cue("method-suffixes")) + tuple(
+            vocab.cue("community-practice-words")
+        )
+        #: a community named at a clause start, in a list with another named one (A社区、B社区)
+        self._community_list = re.compile(
+            "、[\u4e00-\u9fff]{2,4}(?:"
+            + "|".join(map(re.escape, vocab.cue("community-word")))
+            + ")"
+        )
         #: characters after a county short name glued into running text that keep it a name
         self.short_name_followers = frozenset("、") | frozenset(vocab.cue("short-name-followers"))
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
         self._landmark_followers = frozenset(vocab.cue("landmark-followers"))
+        self._words_across_name_end = frozenset(vocab.cue("words-across-name-end"))
+        self._not_landmark_words = tuple(vocab.cue("not-landmark-words"))
         self._direction_parts = frozenset(vocab.cue("direction-part-words"))
         self._not_direction_parts = tuple(vocab.cue("not-direction-part-words"))
         self._partner_lexicon: Lexicon | None = None
@@ -127,10 +141,11 @@ class RegionFinder:
 
     def names_landmark(self, text: str, start: int, end: int) -> bool:
         """Whether the short name ``text[start:end]`` runs into the name of a landmark
-        (秦淮河, 凌河街: cue:landmark-followers) or of a landmark's side (贺兰山东麓: its last
+        (秦淮河, 凌河街, 长白山: cue:landmark-followers, but not 武义山区:
+        cue:not-landmark-words) or of a landmark's side (贺兰山东麓: its last
         character and the next make a word of cue:direction-part-words)."""
         if text[end : end + 1] in self._landmark_followers:
-            return True
+            return not text[end : end + 2].startswith(self._not_landmark_words)
         return text[end - 1 : end + 1] in self._direction_parts and not text[
             end : end + 2
         ].startswith(self._not_direction_parts)
@@ -148,16 +163,20 @@ class RegionFinder:
         """True when ``text[start:end]`` is set off as a name on both sides, a region name
         ending right before it counting as a left boundary (:meth:`boundaries`)."""
         left, right = self.boundaries(text, start, end)
-        return (left or after_region) and right
+        # a word-like name before a number is the word counting things (新建5G基站 is no 新建区)
+        return (left or after_region) and right and not text[end : end + 1].isdigit()
 
     def find(self, text: str) -> list[RegionMention]:
         """Full names and province short names, leftmost-longest.
 
         A county's full name that is also a word (海城市 in 滨海城市) counts only where it
-        is marked off (:meth:`marked_off`).
+        is marked off (:meth:`marked_off`); a full name whose last character starts a word
+        with the next one (渝北区域: cue:words-across-name-end) is no name.
         """
         out: list[RegionMention] = []
         for m in self._lexicon.longest(text):
+            if text[m.end - 1 : m.end + 1] in self._words_across_name_end:
+                continue  # 川东渝北区域, 四明山区域: the 区 of 区域 (an area), no 渝北区
             if self.is_county_word(m.value, m.key):
                 after_region = bool(out) and out[-1].end == m.start
                 if not self.marked_off(text, m.start, m.end, after_region=after_region):
@@ -191,7 +210,11 @@ class RegionFinder:
                     continue
                 before = text[max(0, start - 2) : start]
                 listed = before.endswith("、") and out and out[-1].end == start - 1
-                if not (listed or any(before.endswith(w) for w in self._community_left)):
+                if not (
+                    listed
+                    or any(before.endswith(w) for w in self._community_left)
+                    or self._community_at_clause_start(text, start, m.end())
+                ):
                     continue
                 if any(name.endswith(w) for w in self._community_stop):
                     break
@@ -202,6 +225,26 @@ class RegionFinder:
                 )
                 break
         return out
+
+    def _community_at_clause_start(self, text: str, start: int, end: int) -> bool:
+        """A community name (``text[start:end]``, 社区 included) that opens a clause counts
+        only where what follows shows it is one place among others: a record it earned
+        (多福社区获评…: cue:community-record-words), a practice of its own (多福社区“1448”
+        工作模式: cue:method-suffixes, cue:community-practice-words) or a second
+        named community after 、 (林旺社区、马岭社区). A clause also opens with phrases such
+        as 城乡社区 or 在某社区 that a named community does not; the stop words and the
+        left-boundary words keep those out."""
+        if start and text[start - 1] not in CLAUSE_END + "：:；\n“":
+            return False
+        if text[start:end].startswith(self._community_left):
+            return False  # 在多福社区: the name starts after 在
+        after = text[end : end + 16]
+        if after.startswith(self._quote_open):
+            # its own practice: “1448”工作模式, not 社区“两委” or 社区“15分钟”养老服务圈
+            close = after.find(self._quote_close)
+            tail = after[close + 1 :] if close > 0 else ""
+            return any(tail.startswith(w) for w in self._practice_words)
+        return after.startswith(self._community_record) or bool(self._community_list.match(after))
 
     def local_lexicon(self, root: str) -> Lexicon:
         """Short names of the units under region ``root`` (its subtree); cached per root."""
@@ -342,6 +385,8 @@ class AgencyFinder:
         self._generic = Lexicon({w: True for w in vocab.generic_agencies})
         self._local_levels = frozenset(vocab.cue("local-level-characters"))
         self._list_joiners = frozenset("、") | frozenset(vocab.cue("list-conjunctions"))
+        #: surfaces that, said bare, name the author's own body of a level (行署: 盟, 地区)
+        self._own_bare = dict(vocab.cue_pairs("own-bare-organs"))
 
     def organ(self, slug: str) -> OrganEntry:
         return self.vocab.organs[slug]
@@ -432,4 +477,7 @@ class AgencyFinder:
             if any(before.endswith(p) for p in self._generic_prefixes):
                 return None
             return AgencyMention(at, end, text[at:end], organs, "level", self._levels[word])
+        if surface in self._own_bare:
+            # 我代表行署作报告: only a 盟 or 地区 has a 行署, so bare it is the author's own
+            return AgencyMention(start, end, surface, organs, "level", self._own_bare[surface])
         return None
