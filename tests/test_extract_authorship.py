@@ -120,3 +120,28 @@ def test_authorship_a_county_level_city_run_by_its_province_speaks_as_a_city(nlp
     assert record.jurisdiction is not None
     assert (record.jurisdiction.name, record.jurisdiction.province) == ("天门市", "湖北省")
     assert ("天门市", "五社联动") in {(a.adopter.name, a.mechanism) for a in record.adoptions}
+
+
+def test_authorship_a_city_inside_a_prefecture_that_it_reports_to_speaks_for_itself(nlp) -> None:
+    body = (
+        "各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+        "一年来，我们认真落实省州工作要求，凯里市经济稳步回升，增速居全州第一。\n"
+        "我市推行“五社联动”机制，凯里城乡社区治理水平提升，黔东南苗族侗族自治州在凯里召开现场会。\n"
+        + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction is not None
+    assert (record.jurisdiction.name, record.jurisdiction.level) == ("凯里市", "county")
+    assert record.issuer is not None and record.issuer.name == "凯里市人民政府"
+    assert ("凯里市", "五社联动") in {(a.adopter.name, a.mechanism) for a in record.adoptions}
+
+
+def test_authorship_a_prefecture_speaking_as_such_stays_the_prefecture(nlp) -> None:
+    body = (
+        "各位代表：\n现在，我代表州人民政府，向大会报告工作，请予审议。\n"
+        "一年来，黔东南苗族侗族自治州经济稳步回升，凯里市、黔东南各县市协同发展。\n"
+        "我州推行“五社联动”机制，黔东南城乡社区治理水平提升。\n" + FILLER
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction is not None
+    assert record.jurisdiction.name == "黔东南苗族侗族自治州"

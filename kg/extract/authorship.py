@@ -140,10 +140,27 @@ class Authorship:
             # (a report says 黔西南州 or 广安 far more often than the full official name)
             same = self._name_counts(text, level)
             if same:
-                return self.vocab.regions[max(same, key=lambda c: (same[c], c))]
+                best = self.vocab.regions[max(same, key=lambda c: (same[c], c))]
+                word = next((a.text[:1] for a in spoken if a.ref == "level"), None)
+                return self._called(best, word, text)
         return self.vocab.regions[
             max(counts, key=lambda c: (counts[c], -_LEVEL_RANK[self.vocab.regions[c].level], c))
         ]
+
+    def _called(self, best: RegionEntry, word: str | None, text: str) -> RegionEntry:
+        """The author, who calls itself ``word`` (我代表市人民政府: 市), where the unit of its
+        level that the text names most is ``best``.
+
+        When ``best`` is a unit of another kind (恩施土家族苗族自治州, 阿克苏地区), the
+        author is the unit of that kind inside it whose name the text uses most (恩施市,
+        凯里市): a county-level city under a prefecture that reports to 省州.
+        """
+        if not word or best.name.endswith(word) or word not in self._self_level_words:
+            return best
+        inside = [e for e in self.vocab.regions.values() if e.parent == best.code]
+        counts = self._name_counts(text, "county")
+        named = [e for e in inside if e.name.endswith(word) and counts.get(e.code, 0)]
+        return max(named, key=lambda e: (counts[e.code], e.code)) if named else best
 
     def spoken_for(self, text: str, start: int) -> bool:
         """Whether the body named from ``start`` is the one a speaker speaks for (我代表…)."""
