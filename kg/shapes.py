@@ -30,7 +30,7 @@ pyshacl raises or compares their text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -38,7 +38,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-__all__ = ["UnsupportedShape", "Violation", "Check", "Query", "Checks", "compile_shapes"]
+__all__ = ["UnsupportedShape", "Violation", "ordered", "Check", "Query", "Checks", "compile_shapes"]
 
 # shape properties that say nothing about conformance
 _INFORMATIONAL = {RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.order,
@@ -76,6 +76,11 @@ class Violation:
     def __str__(self) -> str:
         value = f" (value {self.value})" if self.value is not None else ""
         return f"{self.severity}: {self.focus} {self.path or ''}: {self.message}{value}"
+
+
+def ordered(violations: Iterable[Violation]) -> list[Violation]:
+    """``violations`` in the order every engine reports them: by focus node, path, message."""
+    return sorted(violations, key=lambda v: (v.focus, v.path, v.message))
 
 
 class UnsupportedShape(ValueError):
@@ -130,7 +135,7 @@ class Checks:
                         shape=check.component,
                     )
                 )
-        return sorted(found, key=lambda v: (v.focus, v.path, v.message))
+        return ordered(found)
 
 
 def compile_shapes(shapes: rdflib.Graph) -> Checks:
@@ -285,10 +290,8 @@ def _not_datatype(datatype: rdflib.term.Node) -> str:
 def _node(
     shapes: rdflib.Graph, node: rdflib.term.Node, path: rdflib.URIRef, values: str, *, seen: tuple
 ) -> str:
-    """Pairs of focus node and value where the value does not conform to node shape ``node``."""
-    for predicate in set(shapes.predicates(node)):
-        if predicate not in _INFORMATIONAL | _TARGETS | {SH.property}:
-            raise UnsupportedShape(f"{node}: {predicate} on a node shape")
+    """Pairs of focus node and value where the value does not conform to node shape ``node``
+    (whose features :func:`_shape_queries` checks as it does a targeted shape's)."""
     # the value nodes of ``path`` that break any constraint of ``node``
     inner = _shape_queries(shapes, node, f"?owner {path.n3()} ?focus .", seen=seen)
     broken = " UNION ".join(f"{{ SELECT ?focus WHERE {{ {{ {q.text} }} }} }}" for q in inner)

@@ -30,7 +30,7 @@ from pyshacl.graph_abstraction import DataGraph
 from rdflib.namespace import SH
 
 from kg.errors import StoreError
-from kg.shapes import Checks, UnsupportedShape, Violation, compile_shapes
+from kg.shapes import Checks, UnsupportedShape, Violation, compile_shapes, ordered
 from kg.store import TRIG_FILE
 from kg.vocab import ontology_dir
 
@@ -115,7 +115,7 @@ def validate_data(
                 shape=str(report.value(result, SH.sourceShape) or "") or None,
             )
         )
-    return sorted(out, key=lambda v: (v.focus, v.path, v.message))
+    return ordered(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -234,7 +234,7 @@ def _by_document(trig: Path) -> list[Violation]:
         found = [v for quads in _graphs(trig) for v in validate_quads(quads)]
     except _Interleaved:
         found = [v for quads in _grouped(trig) for v in validate_quads(quads)]
-    return sorted(found, key=lambda v: (v.focus, v.path, v.message))
+    return ordered(found)
 
 
 def count_violations(build_dir: Path) -> int:

@@ -198,27 +198,26 @@ class Context:
             if not organs:
                 continue
             organ = organs[0]
-            name = self._committee_in_full(organ.full_name(region.name if region else None), region)
-            entry = by_name.setdefault(name, [organ, region, []])
-            entry[2].append(mention)
+            official = organ.full_name(region.name if region else None)
+            name = self._committee_in_full(official, region)
+            entry = by_name.setdefault(name, [organ, region, official, []])
+            entry[3].append(mention)
         return [
             ResolvedAgency(
                 name,
                 organ.slug,
                 region.code if region else None,
+                # the template's own name too, when the committee was written in full
                 tuple(
-                    dict.fromkeys(
-                        a
-                        for a in (
-                            organ.full_name(region.name if region else None),
-                            *organ.alt_names(region.name if region else None),
-                        )
-                        if a != name
+                    a
+                    for a in dict.fromkeys(
+                        (official, *organ.alt_names(region.name if region else None))
                     )
+                    if a != name
                 ),
                 tuple(ms),
             )
-            for name, (organ, region, ms) in by_name.items()
+            for name, (organ, region, official, ms) in by_name.items()
         ]
 
     def _committee_in_full(self, name: str, region: RegionEntry | None) -> str:
