@@ -17,15 +17,22 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.cache import CACHE_DIR, Manifest, RecordCache, build_fingerprint, ontology_fragment
+from kg.cache import (
+    CACHE_DIR,
+    CachedDocument,
+    RecordCache,
+    build_fingerprint,
+    keys_fingerprint,
+    ontology_fragment,
+)
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import EXTRACTOR_VERSION, extract_text
+from kg.incremental import Entry, Manifest, SplicedFile
 from kg.parallel import Extracted, extract_in_order
 from kg.rdf import document_iri
 from kg.read import read_file
@@ -35,6 +42,7 @@ from kg.store import (
     REPORT_FILE,
     STORE_DIR,
     TRIG_FILE,
+    BackgroundLoader,
     current_build,
     new_build_dir,
     publish_build,
@@ -117,6 +125,18 @@ class BuildReport:
             "documents": [d.to_dict() for d in self.documents],
         }
 
+    def to_json(self) -> str:
+        """:meth:`to_dict` as ``build-report.json`` holds it: a line per field and per
+        document (indenting every value would take ten times as long on 10,000 documents)."""
+        data = self.to_dict()
+        documents = data.pop("documents")
+        fields = [
+            f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()
+        ]
+        rows = ",\n    ".join(json.dumps(d, ensure_ascii=False) for d in documents)
+        fields.append(f'  "documents": [\n    {rows}\n  ]' if rows else '  "documents": []')
+        return "{\n" + ",\n".join(fields) + "\n}\n"
+
 
 def document_id(path: Path) -> str:
     """The id of a document: as its folder's ``MANIFEST.json`` declares it, else the file stem.
@@ -124,7 +144,8 @@ def document_id(path: Path) -> str:
     A manifest lets a corpus give files readable names while keeping the ids that other data
     (gold annotations, earlier graphs) use.
     """
-    return _manifest_ids(str(Path(path).parent)).get(Path(path).name, Path(path).stem)
+    folder, name = os.path.split(os.fspath(path))  # not pathlib: 10,000 calls a build
+    return _manifest_ids(folder or ".").get(name) or os.path.splitext(name)[0]
 
 
 @functools.lru_cache(maxsize=64)
@@ -150,9 +171,12 @@ def find_documents(sources: Iterable[str | Path]) -> list[Path]:
         path = Path(source)
         if path.is_dir():
             found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+                (
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+                ),
+                key=lambda p: p.parts,  # the order of paths, without comparing Path objects
             )
             if not found:
                 raise BuildError("E601", path=path)
@@ -164,7 +188,7 @@ def find_documents(sources: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _printable(path: Path) -> str:
+def _printable(path: Path | str) -> str:
     """``path`` as text that can be printed and written as UTF-8, odd bytes as ``\\xNN``."""
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
@@ -174,7 +198,7 @@ def _extract_one(
 ) -> tuple[DocumentRecord | None, DocumentOutcome]:
     """Read and extract one document; any failure becomes the outcome's message."""
     name = _printable(path)
-    outcome = DocumentOutcome(path=name, id=_printable(Path(document_id(path))), status="failed")
+    outcome = DocumentOutcome(path=name, id=_printable(document_id(path)), status="failed")
     if name != str(path):  # a name in GBK, say, from an archive made on Windows
         outcome.message = str(BuildError("E607", path=name))
         return None, outcome
@@ -235,7 +259,7 @@ def _deduplicated(items: Iterable[Extracted]) -> Iterator[Extracted]:
     seen_hash: dict[str, str] = {}
     seen_id: set[str] = set()
     for item in items:
-        built = item.document or item.record
+        built = item.document or item.record or item.kept
         outcome, path = item.outcome, item.path
         if built is not None:
             if built.sha256 in seen_hash:
@@ -249,7 +273,7 @@ def _deduplicated(items: Iterable[Extracted]) -> Iterator[Extracted]:
                 seen_hash[built.sha256] = str(path)
                 seen_id.add(built.id)
         if built is None:
-            item.record = item.document = None
+            item.record = item.document = item.kept = None
         yield item
 
 
@@ -287,7 +311,7 @@ def build_graph(
         BuildError: no documents, nothing could be built, validation failed, or ``out``
             cannot be written (E609; the previous graph is kept).
     """
-    started_at = time.perf_counter()
+    started_at, started_ns = time.perf_counter(), time.time_ns()
     paths = find_documents(sources)
     if started is not None:
         started(len(paths))
@@ -302,13 +326,23 @@ def build_graph(
         cache = RecordCache(root / CACHE_DIR)
         fingerprint = build_fingerprint()
         ontology, ontology_count = ontology_fragment(cache, fingerprint=fingerprint)
-        manifest = Manifest(fingerprint, {}, ontology_count)
+        manifest = Manifest(
+            fingerprint,
+            {},
+            ontology_count,
+            keys=keys_fingerprint(fingerprint, shacl=shacl),
+            max_bytes=max_bytes,
+            started=started_ns,
+        )
         previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
         if previous is not None:
             current = ox.Store.read_only(str(current_build(root) / STORE_DIR))
             current.backup(str(staging / STORE_DIR))  # a checkpoint: hard links, no copy
             del current
             report.incremental = True
+        reusable, before = None, None  # the previous build, when its files can be copied
+        if previous is not None and previous.describes(current_build(root)):
+            reusable, before = previous, current_build(root)
         items = _deduplicated(
             extract_in_order(
                 paths,
@@ -318,29 +352,35 @@ def build_graph(
                 cache=cache,
                 use_cache=incremental,
                 shacl=shacl,
+                previous=reusable,
             )
         )
         store = ox.Store(str(staging / STORE_DIR))
         with (
-            open(staging / RECORDS_FILE, "w", encoding="utf-8") as records_out,
-            open(staging / TRIG_FILE, "wb") as trig_out,
+            SplicedFile(staging / RECORDS_FILE, source=before and before / RECORDS_FILE) as records,
+            SplicedFile(staging / TRIG_FILE, source=before and before / TRIG_FILE) as trig,
         ):
-            trig_out.write(ontology)
+            trig.write(ontology)
 
             def documents() -> Iterator[Extracted]:
                 for item in items:
                     report.documents.append(item.outcome)
                     if progress:
                         progress(item.outcome)
-                    if item.document is None:
+                    if item.kept is not None:  # unchanged: its bytes from the previous build
+                        kept = item.kept
+                        entry = replace(
+                            kept, records=records.copy(*kept.records), trig=trig.copy(*kept.trig)
+                        )
+                    elif item.document is not None:
+                        entry = _entry(item, item.document, records, trig)
+                    else:
                         continue
-                    records_out.write(item.document.record_json + "\n")
-                    trig_out.write(item.document.fragment)
-                    manifest.documents[item.document.id] = (item.key or "", item.document.quads)
+                    manifest.documents[entry.id] = entry
                     yield item
 
             if previous is None:
-                with _Loader(store) as loader:
+                with BackgroundLoader(store, slice_bytes=LOAD_SLICE) as loader:
                     loader.add(ontology)
                     for item in documents():
                         assert item.document is not None
@@ -353,6 +393,7 @@ def build_graph(
             store.flush()
             report.quads = manifest.quads
             del store
+        manifest.sizes = (records.size, trig.size)
         manifest.write(staging)
         report.seconds = time.perf_counter() - started_at
         if not report.built:
@@ -364,9 +405,7 @@ def build_graph(
             count = validate(staging)
             if count:
                 raise BuildError("E602", count=count, first="see `kg validate`")
-        (staging / REPORT_FILE).write_text(
-            json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        (staging / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
         tidied = publish_build(root, staging)
         if tidied is not None:  # published all the same: say so, and do not fail the build
             report.warnings.append(tidied)
@@ -376,7 +415,9 @@ def build_graph(
     except BaseException:
         _discard(root, staging)
         raise
-    cache.prune({key for key, _ in manifest.documents.values()}, fingerprint=manifest.fingerprint)
+    cache.prune(
+        {entry.key for entry in manifest.documents.values()}, fingerprint=manifest.fingerprint
+    )
     return report
 
 
@@ -401,6 +442,26 @@ def _write_failure(root: Path, exc: OSError) -> str:
     return f"{reason} ({_printable(Path(exc.filename))})" if exc.filename else reason
 
 
+def _entry(
+    item: Extracted, document: CachedDocument, records: SplicedFile, trig: SplicedFile
+) -> Entry:
+    """The manifest entry of a document extracted (or taken from the cache) in this build,
+    its record and TriG appended to ``records`` and ``trig``."""
+    return Entry(
+        document.id,
+        item.key or "",
+        document.quads,
+        path=os.fsdecode(item.path),
+        signature=item.signature if item.key else (),
+        sha256=document.sha256,
+        chars=document.chars,
+        adoptions=document.adoptions,
+        warnings=document.warnings,
+        records=records.write(document.record_json.encode("utf-8") + b"\n"),
+        trig=trig.write(document.fragment),
+    )
+
+
 def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
     """The manifest of the current build when its store can be updated in place, else None."""
     try:
@@ -413,52 +474,6 @@ def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
     return manifest
 
 
-class _Loader:
-    """Loads TriG into a new store on a background thread while documents keep coming.
-
-    The fragments are gathered into slices of about ``LOAD_SLICE`` bytes; each slice goes
-    to the store's bulk loader, which parses and indexes it in native code without holding
-    the interpreter lock, so loading overlaps the extraction of the next documents (in this
-    process or in the workers whose results this process receives). One slice loads at a
-    time: a full slice waits for the previous one, which bounds the memory held.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-        self.pieces: list[bytes] = []
-        self.size = 0
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="cgkg-load")
-        self.loading: Future[None] | None = None
-
-    def __enter__(self) -> _Loader:
-        return self
-
-    def add(self, fragment: bytes) -> None:
-        self.pieces.append(fragment)
-        self.size += len(fragment)
-        if self.size >= LOAD_SLICE:
-            self._send()
-
-    def _send(self) -> None:
-        data = b"".join(self.pieces)
-        self.pieces, self.size = [], 0
-        self._wait()
-        self.loading = self.pool.submit(self.store.bulk_load, data, format=ox.RdfFormat.TRIG)
-
-    def _wait(self) -> None:
-        if self.loading is not None:
-            loading, self.loading = self.loading, None
-            loading.result()  # a failed load raises here, in the builder's thread
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        try:
-            if kind is None and self.pieces:
-                self._send()
-            self._wait()
-        finally:
-            self.pool.shutdown(wait=True)
-
-
 def _update_store(
     store: ox.Store, items: Iterable[Extracted], previous: Manifest, manifest: Manifest
 ) -> list[str]:
@@ -467,10 +482,12 @@ def _update_store(
     Returns the ids of the previous build's documents that are gone (removed or failed).
     """
     for item in items:
+        if item.kept is not None:
+            continue  # the file is unchanged: its graph in the copied store is right
         assert item.document is not None
         doc_id = item.document.id
         before = previous.documents.get(doc_id)
-        if before is not None and item.key and before[0] == item.key:
+        if before is not None and item.key and before.key == item.key:
             continue  # the same bytes: its graph in the copied store is right
         if before is not None:
             store.remove_graph(document_iri(doc_id))

@@ -15,6 +15,8 @@ not extracted again.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key
+from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key, keys_fingerprint
 from kg.extract import load_pipeline
+from kg.incremental import Entry, Manifest, file_signature
 from kg.record import DocumentRecord
 
 if TYPE_CHECKING:
@@ -39,8 +42,9 @@ class Extracted:
 
     With a cache (in a build), a built document comes as ``document``: its record's JSON
     line and TriG fragment, made by the worker that extracted it or read from the cache, and
-    ``record`` is None. Without a cache, ``record`` is the record. Both are None when the
-    document failed.
+    ``record`` is None; or, when its file is unchanged since the previous build, as ``kept``:
+    that build's manifest entry. Without a cache, ``record`` is the record. All are None
+    when the document failed.
     """
 
     path: Path
@@ -48,6 +52,8 @@ class Extracted:
     outcome: DocumentOutcome
     key: str | None = None
     document: CachedDocument | None = None
+    kept: Entry | None = None  # unchanged since the previous build: copied from its files
+    signature: tuple[int, ...] = ()  # of the file, as the manifest notes it
 
 
 class _Pending(Protocol):
@@ -137,12 +143,16 @@ def _runner(
     return _serial(max_bytes, documents, shacl)
 
 
-def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
+def _from_cache(
+    path: Path, key: str, document: CachedDocument | Entry, signature: tuple[int, ...]
+) -> Extracted:
+    """A document taken from the record cache (``CachedDocument``) or the previous build
+    (``Entry``), with the outcome the report shows for it."""
     from kg.build import DocumentOutcome, _printable, document_id
 
     outcome = DocumentOutcome(
         path=_printable(path),
-        id=_printable(Path(document_id(path))),
+        id=_printable(document_id(path)),
         status="built",
         sha256=document.sha256,
         adoptions=document.adoptions,
@@ -150,14 +160,31 @@ def _from_cache(path: Path, key: str, document: CachedDocument) -> Extracted:
         chars=document.chars,
         cached=True,
     )
-    return Extracted(path, None, outcome, key, document)
+    if isinstance(document, Entry):
+        return Extracted(path, None, outcome, key, kept=document, signature=signature)
+    return Extracted(path, None, outcome, key, document, signature=signature)
 
 
-def _fresh(path: Path, key: str | None, result: Any, cache: RecordCache | None) -> Extracted:
+def _signature(path: Path) -> tuple[os.stat_result | None, tuple[int, ...]]:
+    """The file's ``os.stat`` and signature; no signature for what is not a regular file."""
+    try:
+        info = os.stat(os.fsencode(path))
+    except OSError:
+        return None, ()
+    return info, file_signature(info) if stat.S_ISREG(info.st_mode) else ()
+
+
+def _fresh(
+    path: Path,
+    key: str | None,
+    result: Any,
+    cache: RecordCache | None,
+    signature: tuple[int, ...],
+) -> Extracted:
     record, outcome, document = result
     if document is not None and key is not None and cache is not None and not outcome.violations:
         cache.put(key, document)  # a document that fails the shapes is never cached
-    return Extracted(path, record, outcome, key, document)
+    return Extracted(path, record, outcome, key, document, signature=signature)
 
 
 def extract_in_order(
@@ -170,38 +197,53 @@ def extract_in_order(
     use_cache: bool = True,
     window: int | None = None,
     shacl: bool = False,
+    previous: Manifest | None = None,
 ) -> Iterator[Extracted]:
     """Every document of ``paths`` extracted (or taken from ``cache``), in input order.
 
     ``jobs`` > 1 extracts in that many worker processes; ``scheduler`` (``tcp://host:8786``)
     on the workers of a Dask cluster, which must see the documents at the same paths. At most
     ``window`` documents are in flight. With ``use_cache=False`` every document is extracted,
-    and the cache is only written.
+    and the cache is only written. A file that the ``previous`` build's manifest shows
+    unchanged (:meth:`~kg.cache.Manifest.unchanged`) is not read: it comes as ``kept``.
 
     Raises:
         BuildError: the Dask scheduler cannot be reached.
     """
+    from kg.build import document_id
+
     if window is None:
         window = 256 if scheduler else 4 * jobs if jobs > 1 else 0
-    pending: deque[tuple[Path, str | None, CachedDocument | None, _Pending | None]] = deque()
+    Hit = CachedDocument | Entry | None
+    pending: deque[tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...]]] = deque()
 
-    def ready(entry: tuple[Path, str | None, CachedDocument | None, _Pending | None]) -> Extracted:
-        path, key, hit, future = entry
+    def ready(entry: tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...]]) -> Extracted:
+        path, key, hit, future, signature = entry
         if hit is not None and key is not None:
-            return _from_cache(path, key, hit)
+            return _from_cache(path, key, hit, signature)
         assert future is not None
-        return _fresh(path, key, future.result(), cache)
+        return _fresh(path, key, future.result(), cache, signature)
 
-    # validated and unvalidated builds keep separate cache entries
-    fingerprint = (build_fingerprint() + ("+shacl" if shacl else "")) if cache is not None else ""
+    keys = keys_fingerprint(build_fingerprint(), shacl=shacl) if cache is not None else ""
     with _runner(jobs, scheduler, max_bytes, cache is not None, shacl) as submit:
         in_flight = 0
         for path in paths:
-            key = cache_key(path, max_bytes=max_bytes, fingerprint=fingerprint) if cache else None
-            hit = cache.get(key) if key is not None and use_cache and cache is not None else None
-            future = None if hit is not None else submit(path)
-            in_flight += future is not None
-            pending.append((path, key, hit, future))
+            key: str | None = None
+            hit: Hit = None
+            future: _Pending | None = None
+            info, signature = _signature(path) if cache is not None else (None, ())
+            if previous is not None and info is not None and signature and use_cache:
+                hit = previous.unchanged(
+                    document_id(path), path, info, keys=keys, max_bytes=max_bytes
+                )
+                key = hit.key if hit is not None else None
+            if hit is None and cache is not None:
+                key = cache_key(path, max_bytes=max_bytes, fingerprint=keys, info=info)
+                hit = cache.get(key) if key is not None and use_cache else None
+            if hit is None:
+                future = submit(path)
+                in_flight += 1
+            pending.append((path, key, hit, future, signature))
             while pending and (pending[0][3] is None or in_flight > window):
                 in_flight -= pending[0][3] is not None
                 yield ready(pending.popleft())

@@ -30,6 +30,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError, warning_text
 
 __all__ = [
+    "BackgroundLoader",
     "GraphStore",
     "Table",
     "new_build_dir",
@@ -61,6 +63,53 @@ _CURRENT = "current"
 _PREVIOUS = "previous"
 _BUILDS = "builds"
 _PUBLISHED = ".published"  # in a build folder once it has been made current
+
+
+class BackgroundLoader:
+    """Loads TriG into a new store on a background thread while documents keep coming.
+
+    The fragments are gathered into slices of about ``slice_bytes`` bytes; each slice goes
+    to the store's bulk loader, which parses and indexes it in native code without holding
+    the interpreter lock, so loading overlaps the extraction of the next documents (in this
+    process or in the workers whose results this process receives). One slice loads at a
+    time: a full slice waits for the previous one, which bounds the memory held.
+    """
+
+    def __init__(self, store: ox.Store, *, slice_bytes: int = 8 << 20) -> None:
+        self.store = store
+        self.slice_bytes = slice_bytes
+        self.pieces: list[bytes] = []
+        self.size = 0
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="cgkg-load")
+        self.loading: Future[None] | None = None
+
+    def __enter__(self) -> BackgroundLoader:
+        return self
+
+    def add(self, fragment: bytes) -> None:
+        self.pieces.append(fragment)
+        self.size += len(fragment)
+        if self.size >= self.slice_bytes:
+            self._send()
+
+    def _send(self) -> None:
+        data = b"".join(self.pieces)
+        self.pieces, self.size = [], 0
+        self._wait()
+        self.loading = self.pool.submit(self.store.bulk_load, data, format=ox.RdfFormat.TRIG)
+
+    def _wait(self) -> None:
+        if self.loading is not None:
+            loading, self.loading = self.loading, None
+            loading.result()  # a failed load raises here, in the builder's thread
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        try:
+            if kind is None and self.pieces:
+                self._send()
+            self._wait()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)

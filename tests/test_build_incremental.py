@@ -3,14 +3,17 @@ as a full build's (store, records.jsonl and graph.trig)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg.build import build_graph
-from kg.cache import MANIFEST_FILE
+from kg.incremental import MANIFEST_FILE
 from kg.rdf import document_iri
 from kg.store import RECORDS_FILE, STORE_DIR, TRIG_FILE, GraphStore, current_build
 
@@ -149,3 +152,90 @@ def test_build_keeps_the_ontology_fragment_in_the_cache(corpus: Path, tmp_path: 
     assert_same_as_full_build(graph, corpus, tmp_path)
     assert list((graph / "cache").glob("ontology-*.trig")) == kept  # rewritten; stale gone
     assert report(graph)["quads"] == len(quads(graph))
+
+
+def settled(corpus: Path) -> Path:
+    """The corpus with its files last modified an hour ago, as files are between builds."""
+    an_hour_ago = time.time() - 3600
+    for path in corpus.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return corpus
+
+
+def drop_cache_entries(graph: Path) -> None:
+    for entry in (graph / "cache").glob("*/*.entry"):
+        entry.unlink()
+
+
+def test_build_incremental_unchanged_files_come_from_the_previous_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A file whose size, times and inode are as the last build noted is neither read nor
+    looked up in the cache: its record and TriG are copied from the previous build's files."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    drop_cache_entries(graph)  # only the previous build's files can supply the other five
+    changed = corpus / "doc-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    again = build_graph([corpus], graph)
+    assert again.incremental and report(graph)["extracted"] == [str(changed)]
+    assert [d.cached for d in again.documents] == [True, True, True, False, True, True]
+    assert [d.sha256 for d in again.documents if d.cached] == [
+        json.loads(line)["sha256"]
+        for i, line in enumerate((graph / RECORDS_FILE).read_text(encoding="utf-8").splitlines())
+        if i != 3
+    ]
+    assert_same_as_full_build(graph, corpus, tmp_path)
+    # once more: the incremental build's manifest points into its own files. The changed
+    # file was written just before that build, so it is read again (and, with no cache
+    # entry, extracted); the other five are copied again.
+    drop_cache_entries(graph)
+    build_graph([corpus], graph)
+    assert report(graph)["extracted"] == [str(changed)]
+    assert_same_as_full_build(graph, corpus, tmp_path / "again")
+
+
+def test_build_incremental_sees_a_rewrite_that_keeps_size_and_mtime(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Writing a file changes its change time, which ``touch`` cannot set back."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    changed = corpus / "doc-2.txt"
+    info = changed.stat()
+    text = changed.read_text(encoding="utf-8")
+    assert text.startswith("第2号材料")
+    changed.write_text(text.replace("第2号材料", "第9号材料", 1), encoding="utf-8")
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert changed.stat().st_size == info.st_size
+    build_graph([corpus], graph)
+    assert report(graph)["extracted"] == [str(changed)]
+    record = json.loads((graph / RECORDS_FILE).read_text(encoding="utf-8").splitlines()[2])
+    assert record["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_reads_files_written_just_before_the_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A file modified within two seconds of the build that noted it may have changed again in
+    the same timestamp tick: the next build reads it (and finds it in the cache)."""
+    graph = tmp_path / "graph"
+    build_graph([corpus], graph)  # the files were written a moment ago
+    drop_cache_entries(graph)
+    build_graph([corpus], graph)
+    assert len(report(graph)["extracted"]) == 6
+
+
+def test_build_incremental_previous_files_of_another_size_are_not_copied(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Ranges are copied only from the files the manifest describes; an edited records.jsonl
+    sends the build to the cache instead."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    records = current_build(graph) / RECORDS_FILE
+    records.write_text(records.read_text(encoding="utf-8") + "{}\n", encoding="utf-8")
+    again = build_graph([corpus], graph)
+    assert again.incremental and report(graph)["extracted"] == []
+    assert_same_as_full_build(graph, corpus, tmp_path)

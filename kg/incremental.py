@@ -1,0 +1,288 @@
+"""What one build leaves for the next: its manifest, and files spliced from the old ones.
+
+Each build folder holds ``manifest.json``: the fingerprint of the extractor and, for each
+document graph in its store, the cache key it was built from, the file it was read from
+with that file's signature, and where its bytes lie in ``records.jsonl`` and ``graph.trig``.
+The next build copies the store (a RocksDB checkpoint: hard links) and replaces only the
+graphs whose key changed. A file whose signature is unchanged is not even read: its record
+and TriG are copied from the previous build's files (:class:`SplicedFile`), the way ``git``
+and ``make`` trust a file's size and times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.store import RECORDS_FILE, TRIG_FILE
+
+__all__ = [
+    "MANIFEST_FILE",
+    "RACY_NS",
+    "Entry",
+    "Manifest",
+    "SplicedFile",
+    "file_signature",
+]
+
+MANIFEST_FILE = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document of a build, as its manifest keeps it.
+
+    Besides the cache key and quad count, the manifest notes the file the document was read
+    from with its *signature* (size, modification and change times, inode), what the build
+    report says of it, and where its bytes lie in ``records.jsonl`` and ``graph.trig``. The
+    next build takes a file whose signature is unchanged from those ranges, without reading
+    the file or its cache entry.
+    """
+
+    id: str
+    key: str
+    quads: int
+    path: str = ""
+    signature: tuple[int, ...] = ()
+    sha256: str = ""
+    chars: int = 0
+    adoptions: int = 0
+    warnings: tuple[str, ...] = ()
+    records: tuple[int, int] = (0, 0)  # offset and length in records.jsonl
+    trig: tuple[int, int] = (0, 0)  # in graph.trig
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "quads": self.quads,
+            "path": self.path,
+            "signature": list(self.signature),
+            "sha256": self.sha256,
+            "chars": self.chars,
+            "adoptions": self.adoptions,
+            "warnings": list(self.warnings),
+            "records": list(self.records),
+            "trig": list(self.trig),
+        }
+
+    @classmethod
+    def from_json(cls, doc_id: str, data: dict) -> Entry:
+        return cls(
+            doc_id,
+            str(data["key"]),
+            int(data["quads"]),
+            str(data["path"]),
+            tuple(int(n) for n in data["signature"]),
+            str(data["sha256"]),
+            int(data["chars"]),
+            int(data["adoptions"]),
+            tuple(str(w) for w in data["warnings"]),
+            _span(data["records"]),
+            _span(data["trig"]),
+        )
+
+
+def _span(value: list) -> tuple[int, int]:
+    offset, length = (int(n) for n in value)
+    if offset < 0 or length < 0:
+        raise ValueError("negative range")
+    return offset, length
+
+
+def file_signature(info: os.stat_result) -> tuple[int, ...]:
+    """What tells a changed file from an unchanged one without reading it, as ``git`` and
+    ``make`` do: size, modification and change times (ns) and inode. Writing a file always
+    changes its change time, which no tool can set back."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+# A file modified this close to the start of the build that read it may have changed again
+# within the same timestamp tick (one or two seconds on some file systems): it is read again.
+RACY_NS = 2_000_000_000
+
+
+@dataclass
+class Manifest:
+    """The documents in one build's store, by id (see :class:`Entry`).
+
+    ``keys`` is the fingerprint the cache keys were made with, ``max_bytes`` the size limit
+    of that build, ``started`` when it began (ns since the epoch), and ``sizes`` the lengths
+    of its ``records.jsonl`` and ``graph.trig``: ranges are only copied from files of those
+    sizes.
+    """
+
+    fingerprint: str
+    documents: dict[str, Entry]
+    ontology_quads: int = 0
+    keys: str = ""
+    max_bytes: int = 0
+    started: int = 0
+    sizes: tuple[int, int] = (0, 0)
+
+    @classmethod
+    def read(cls, build: Path) -> Manifest | None:
+        """The manifest of build folder ``build``, or None (an older build, or damaged)."""
+        try:
+            data = json.loads((Path(build) / MANIFEST_FILE).read_text(encoding="utf-8"))
+            docs = {doc: Entry.from_json(doc, entry) for doc, entry in data["documents"].items()}
+            return cls(
+                data["fingerprint"],
+                docs,
+                int(data["ontology_quads"]),
+                str(data["keys"]),
+                int(data["max_bytes"]),
+                int(data["started"]),
+                _span(data["sizes"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def write(self, build: Path) -> None:
+        data = {
+            "fingerprint": self.fingerprint,
+            "ontology_quads": self.ontology_quads,
+            "keys": self.keys,
+            "max_bytes": self.max_bytes,
+            "started": self.started,
+            "sizes": list(self.sizes),
+            "documents": {doc: entry.to_json() for doc, entry in self.documents.items()},
+        }
+        (Path(build) / MANIFEST_FILE).write_text(
+            json.dumps(data, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @property
+    def quads(self) -> int:
+        return self.ontology_quads + sum(entry.quads for entry in self.documents.values())
+
+    def describes(self, build: Path) -> bool:
+        """Whether ``build``'s records and TriG still have the sizes noted here, so that
+        ranges of them can be copied."""
+        try:
+            found = ((build / RECORDS_FILE).stat().st_size, (build / TRIG_FILE).stat().st_size)
+        except OSError:
+            return False
+        return found == self.sizes
+
+    def unchanged(
+        self, doc_id: str, path: Path, info: os.stat_result, *, keys: str, max_bytes: int
+    ) -> Entry | None:
+        """The entry of document ``doc_id`` when ``path`` is the file it was built from and
+        its signature shows no change since; None when it must be read.
+
+        A file whose modification time is within :data:`RACY_NS` of the start of the build
+        that noted it is read again: it may have changed in the same timestamp tick.
+        """
+        entry = self.documents.get(doc_id)
+        if (
+            entry is None
+            or not entry.signature
+            or keys != self.keys
+            or max_bytes != self.max_bytes
+            or entry.path != os.fsdecode(path)
+            or entry.signature != file_signature(info)
+            or info.st_mtime_ns >= self.started - RACY_NS
+        ):
+            return None
+        return entry
+
+
+class SplicedFile:
+    """A file written from new bytes and from ranges of an older file (the previous build's
+    ``records.jsonl`` or ``graph.trig``), with the offset of each piece.
+
+    Adjacent ranges are copied in one call, in the kernel where the file system allows
+    (``os.copy_file_range``), so the unchanged documents of a large build cost one copy of
+    their bytes and no parsing. The caller keeps each piece's offset and length.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "old").write_bytes(b"abcdef")
+    >>> with SplicedFile(folder / "new", source=folder / "old") as out:
+    ...     out.copy(0, 2), out.write(b"XY"), out.copy(2, 2), out.copy(4, 2)
+    ((0, 2), (2, 2), (4, 2), (6, 2))
+    >>> (folder / "new").read_bytes()
+    b'abXYcdef'
+    """
+
+    _BUFFER = 1 << 16
+
+    def __init__(self, path: Path, *, source: Path | None = None) -> None:
+        self.file = open(path, "wb", buffering=0)  # noqa: SIM115 - closed by close()
+        self.source = open(source, "rb", buffering=0) if source is not None else None  # noqa: SIM115
+        self.size = 0
+        self._pieces: list[bytes] = []
+        self._buffered = 0
+        self._run: tuple[int, int] | None = None  # a range of the source not yet copied
+
+    def __enter__(self) -> SplicedFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def write(self, data: bytes) -> tuple[int, int]:
+        """Append ``data``; its offset and length in the file."""
+        self._copy()
+        start = self.size
+        self._pieces.append(data)
+        self._buffered += len(data)
+        self.size += len(data)
+        if self._buffered >= self._BUFFER:
+            self._flush()
+        return start, len(data)
+
+    def copy(self, offset: int, length: int) -> tuple[int, int]:
+        """Append ``length`` bytes of the source from ``offset``; their offset and length here."""
+        if self.source is None:
+            raise ValueError("no source file to copy from")
+        start = self.size
+        self.size += length
+        if self._run is not None and sum(self._run) == offset:
+            self._run = (self._run[0], self._run[1] + length)
+        else:
+            self._copy()
+            self._run = (offset, length)
+        return start, length
+
+    def _flush(self) -> None:
+        if self._pieces:
+            _write_all(self.file.fileno(), b"".join(self._pieces))
+            self._pieces, self._buffered = [], 0
+
+    def _copy(self) -> None:
+        if self._run is None:
+            return
+        assert self.source is not None
+        (offset, length), self._run = self._run, None
+        self._flush()
+        source, target = self.source.fileno(), self.file.fileno()
+        while length > 0:
+            try:
+                done = os.copy_file_range(source, target, length, offset)
+            except (AttributeError, OSError):  # not Linux, or across file systems
+                done = 0
+            if done == 0:
+                data = os.pread(source, min(length, 16 << 20), offset)
+                if not data:
+                    raise OSError(f"{self.source.name} is shorter than its manifest says")
+                _write_all(target, data)
+                done = len(data)
+            offset, length = offset + done, length - done
+
+    def close(self) -> None:
+        try:
+            self._copy()
+            self._flush()
+        finally:
+            self.file.close()
+            if self.source is not None:
+                self.source.close()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
