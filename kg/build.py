@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,12 +31,13 @@ from kg.cache import (
     ontology_fragment,
 )
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
-from kg.extract import EXTRACTOR_VERSION, extract_text
+from kg.extract import extract_text
 from kg.incremental import Entry, Manifest, SplicedFile
 from kg.parallel import Extracted, extract_in_order
 from kg.rdf import document_iri
 from kg.read import read_file
 from kg.record import DocumentRecord
+from kg.report import BuildReport, DocumentOutcome
 from kg.store import (
     RECORDS_FILE,
     REPORT_FILE,
@@ -61,81 +62,6 @@ __all__ = [
 DOCUMENT_SUFFIXES = (".txt", ".htm", ".html")
 LOAD_SLICE = 8 << 20  # bytes of TriG per bulk load: keeps memory flat as the corpus grows
 DEFAULT_MAX_BYTES = 20_000_000
-
-
-@dataclass
-class DocumentOutcome:
-    path: str
-    id: str
-    status: str  # built | failed | duplicate
-    message: str | None = None
-    sha256: str | None = None
-    adoptions: int = 0
-    warnings: list[str] = field(default_factory=list)
-    chars: int = 0  # of normalised text
-    cached: bool = False  # taken from the record cache, not extracted again
-    violations: list[str] = field(default_factory=list)  # SHACL, when the build validates
-
-    def to_dict(self) -> dict:
-        """As ``dataclasses.asdict`` makes it, five times faster (10,000 of them a report)."""
-        out = dict(vars(self))
-        out["warnings"], out["violations"] = list(self.warnings), list(self.violations)
-        return out
-
-
-@dataclass
-class BuildReport:
-    graph: str
-    documents: list[DocumentOutcome]
-    quads: int = 0
-    seconds: float = 0.0
-    extractor: str = EXTRACTOR_VERSION
-    incremental: bool = False  # the store was copied from the previous build and updated
-    removed: list[str] = field(default_factory=list)  # documents of the previous build now gone
-    warnings: list[str] = field(default_factory=list)  # about the build as a whole (W602)
-
-    @property
-    def failed(self) -> list[DocumentOutcome]:
-        return [d for d in self.documents if d.status == "failed"]
-
-    @property
-    def built(self) -> list[DocumentOutcome]:
-        return [d for d in self.documents if d.status == "built"]
-
-    @property
-    def exit_code(self) -> int:
-        if not self.built:
-            return 2
-        return 1 if self.failed else 0
-
-    def to_dict(self) -> dict:
-        return {
-            "graph": self.graph,
-            "extractor": self.extractor,
-            "quads": self.quads,
-            "seconds": round(self.seconds, 3),
-            "built": len(self.built),
-            "failed": len(self.failed),
-            "exit_code": self.exit_code,
-            "incremental": self.incremental,
-            "extracted": [d.path for d in self.documents if not d.cached],
-            "cached": [d.path for d in self.documents if d.cached],
-            "removed": self.removed,
-            "warnings": self.warnings,
-            "documents": [d.to_dict() for d in self.documents],
-        }
-
-    def to_json(self) -> str:
-        """:meth:`to_dict` as ``build-report.json`` holds it: a line per field and per
-        document (indenting every value would take ten times as long on 10,000 documents)."""
-        data = self.to_dict()
-        documents = data.pop("documents")
-        fields = [
-            f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()
-        ]
-        rows = ",\n    ".join(json.dumps(d, ensure_ascii=False) for d in documents)
-        fields.append(f'  "documents": [\n    {rows}\n  ]' if rows else '  "documents": []')
-        return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def document_id(path: Path) -> str:

@@ -14,6 +14,8 @@ not extracted again.
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing
 import os
 import stat
@@ -31,7 +33,9 @@ from kg.incremental import Entry, Manifest, file_signature
 from kg.record import DocumentRecord
 
 if TYPE_CHECKING:
-    from kg.build import DocumentOutcome
+    from spacy.language import Language
+
+    from kg.report import DocumentOutcome
 
 __all__ = ["Extracted", "extract_in_order", "extract_path"]
 
@@ -82,7 +86,7 @@ def extract_path(
     """
     from kg.build import _extract_one
 
-    record, outcome = _extract_one(Path(path), load_pipeline(), max_bytes)
+    record, outcome = _extract_one(Path(path), _build_pipeline(), max_bytes)
     if record is None or not documents:
         return record, outcome, None
     document = CachedDocument.of(record, chars=outcome.chars)
@@ -94,8 +98,18 @@ def extract_path(
     return None, outcome, document
 
 
+@functools.cache
+def _build_pipeline() -> Language:
+    """The pipeline, loaded once per process, its objects then moved out of the garbage
+    collector's reach (``gc.freeze``): they live as long as the process, and every full
+    collection would otherwise walk them again, as would the collections at exit."""
+    nlp = load_pipeline()
+    gc.freeze()
+    return nlp
+
+
 def _load_pipeline_once() -> None:
-    load_pipeline()
+    _build_pipeline()
 
 
 @contextmanager
@@ -148,7 +162,8 @@ def _from_cache(
 ) -> Extracted:
     """A document taken from the record cache (``CachedDocument``) or the previous build
     (``Entry``), with the outcome the report shows for it."""
-    from kg.build import DocumentOutcome, _printable, document_id
+    from kg.build import _printable, document_id
+    from kg.report import DocumentOutcome
 
     outcome = DocumentOutcome(
         path=_printable(path),
@@ -205,7 +220,8 @@ def extract_in_order(
     on the workers of a Dask cluster, which must see the documents at the same paths. At most
     ``window`` documents are in flight. With ``use_cache=False`` every document is extracted,
     and the cache is only written. A file that the ``previous`` build's manifest shows
-    unchanged (:meth:`~kg.cache.Manifest.unchanged`) is not read: it comes as ``kept``.
+    unchanged (:meth:`~kg.incremental.Manifest.unchanged`) is not read: it comes as
+    ``kept``.
 
     Raises:
         BuildError: the Dask scheduler cannot be reached.
