@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kg.extract.context import Context
-from kg.extract.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon, Match
 from kg.vocab import load_vocabulary
 
 SENTENCES = [
@@ -78,3 +80,20 @@ def _leftmost_longest(matches):
         if m.start >= last_end:
             yield m
             last_end = m.end
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_speed_lexicon_longest_over_bytes_equals_over_characters(seed: int) -> None:
+    """``longest`` runs the automaton over UTF-8 bytes; the matches and their character
+    offsets are those of the automaton over characters (ASCII, CJK, astral, overlaps)."""
+    rng = random.Random(seed)
+    alphabet = "社区治理五联动a1 😀𠀀，"
+    words = {"".join(rng.choices(alphabet, k=rng.randint(1, 4))): i for i in range(12)}
+    lexicon = Lexicon(words)
+    for _ in range(20):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        expected = [
+            Match(end + 1 - len(key), end + 1, key, value)
+            for end, (key, value) in lexicon._automaton.iter_long(text)
+        ]
+        assert lexicon.longest(text) == expected, (words, text)

@@ -60,7 +60,7 @@ class Lexicon:
                 self._words[key] = value
                 lengths[key[-1]].add(len(key))
         self.size = len(self._words)
-        self._bytewise: ahocorasick.Automaton | None = None  # made by count() when needed
+        self._bytewise: ahocorasick.Automaton | None = None  # made by _bytes() when needed
         self._lengths = {c: sorted(v, reverse=True) for c, v in lengths.items()}
         self._last = (
             re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
@@ -110,10 +110,33 @@ class Lexicon:
                     out.append(match)
                     last_end = match.end
             return out
-        return [
-            Match(end + 1 - len(key), end + 1, key, value)
-            for end, (key, value) in self._automaton.iter_long(text)
-        ]
+        if text.isascii():
+            return [
+                Match(end + 1 - len(key), end + 1, key, value)
+                for end, (key, value) in self._automaton.iter_long(text)
+            ]
+        # over UTF-8 bytes (see _bytewise): several times faster with a large CJK vocabulary
+        spelled, words = _bytewise(text), self._words
+        out = []
+        byte_at = char_at = 0  # a position in both spellings, moved forward match by match
+        for end, (key, length) in self._bytes().iter_long(spelled):
+            start = end + 1 - length
+            char_at += len(
+                spelled[byte_at:start].encode("latin-1").decode("utf-8", "surrogatepass")
+            )
+            byte_at = start
+            out.append(Match(char_at, char_at + len(key), key, words[key]))
+        return out
+
+    def _bytes(self) -> ahocorasick.Automaton:
+        """The automaton of the words spelled bytewise, made when first needed."""
+        if self._bytewise is None:
+            self._bytewise = ahocorasick.Automaton()
+            for key in self._words:
+                spelled = _bytewise(key)
+                self._bytewise.add_word(spelled, (key, len(spelled)))
+            self._bytewise.make_automaton()
+        return self._bytewise
 
     def count(self, text: str) -> dict[str, int]:
         """How often each word occurs, as ``text.count(word)`` counts it, for every word
@@ -126,15 +149,9 @@ class Lexicon:
         counts: dict[str, int] = {}
         if not self.size:
             return counts
-        if self._bytewise is None:
-            self._bytewise = ahocorasick.Automaton()
-            for key in self._words:
-                spelled = _bytewise(key)
-                self._bytewise.add_word(spelled, (key, len(spelled)))
-            self._bytewise.make_automaton()
         next_free: dict[str, int] = {}  # where the next countable occurrence may start
         # ordered by end, so by start for each word
-        for end, (key, length) in self._bytewise.iter(_bytewise(text)):
+        for end, (key, length) in self._bytes().iter(_bytewise(text)):
             if end + 1 - length >= next_free.get(key, 0):
                 counts[key] = counts.get(key, 0) + 1
                 next_free[key] = end + 1
