@@ -238,6 +238,7 @@ def build_graph(
             cannot be written (E609; the previous graph is kept).
     """
     started_at, started_ns = time.perf_counter(), time.time_ns()
+    _manifest_ids.cache_clear()  # a corpus manifest may have changed since the last build
     paths = find_documents(sources)
     if started is not None:
         started(len(paths))

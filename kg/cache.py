@@ -45,7 +45,7 @@ __all__ = [
 
 CACHE_DIR = "cache"
 _KG = Path(__file__).resolve().parent
-_CACHE_FORMAT = b"cgkg.cache.v3\0"
+_CACHE_FORMAT = b"cgkg.cache.v4\0"
 _CODE = ("read.py", "html.py", "record.py", "rdf.py", "vocab.py", "build.py")
 
 
@@ -71,12 +71,20 @@ def keys_fingerprint(fingerprint: str, *, shacl: bool) -> str:
 
 
 def cache_key(
-    path: Path, *, max_bytes: int, fingerprint: str, info: os.stat_result | None = None
+    path: Path,
+    *,
+    doc_id: str,
+    max_bytes: int,
+    fingerprint: str,
+    info: os.stat_result | None = None,
 ) -> str | None:
-    """The cache key of document ``path``, or None when it is not a readable regular file.
+    """The cache key of document ``path`` (id ``doc_id``), or None when it is not a readable
+    regular file.
 
-    None sends the file to extraction, which reports what is wrong with it; a FIFO is never
-    opened here, so it cannot block. ``info`` is the file's ``os.stat``, when already taken.
+    The id is part of the key: a corpus manifest that gives a file another id makes its
+    record anew. None sends the file to extraction, which reports what is wrong with it; a
+    FIFO is never opened here, so it cannot block. ``info`` is the file's ``os.stat``, when
+    already taken.
     """
     name = os.fsencode(path)
     try:
@@ -90,7 +98,8 @@ def cache_key(
     if len(data) > max_bytes:
         return None
     digest = hashlib.sha256(_CACHE_FORMAT + fingerprint.encode())
-    digest.update(b"\0" + name + b"\0" + hashlib.sha256(data).digest())
+    digest.update(b"\0" + name + b"\0" + doc_id.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

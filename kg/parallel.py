@@ -248,13 +248,14 @@ def extract_in_order(
             hit: Hit = None
             future: _Pending | None = None
             info, signature = _signature(path) if cache is not None else (None, ())
+            doc_id = document_id(path)
             if previous is not None and info is not None and signature and use_cache:
-                hit = previous.unchanged(
-                    document_id(path), path, info, keys=keys, max_bytes=max_bytes
-                )
+                hit = previous.unchanged(doc_id, path, info, keys=keys, max_bytes=max_bytes)
                 key = hit.key if hit is not None else None
             if hit is None and cache is not None:
-                key = cache_key(path, max_bytes=max_bytes, fingerprint=keys, info=info)
+                key = cache_key(
+                    path, doc_id=doc_id, max_bytes=max_bytes, fingerprint=keys, info=info
+                )
                 hit = cache.get(key) if key is not None and use_cache else None
             if hit is None:
                 future = submit(path)

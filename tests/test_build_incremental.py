@@ -239,3 +239,24 @@ def test_build_incremental_previous_files_of_another_size_are_not_copied(
     again = build_graph([corpus], graph)
     assert again.incremental and report(graph)["extracted"] == []
     assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_follows_a_new_id_from_the_corpus_manifest(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A folder's MANIFEST.json sets its documents' ids; giving a file another id makes its
+    record and named graph under the new id, not the cached ones under the old."""
+    graph = tmp_path / "graph"
+    manifest = corpus / "MANIFEST.json"
+    manifest.write_text(json.dumps({"documents": [{"file": "doc-1.txt", "id": "alpha"}]}))
+    build_graph([settled(corpus)], graph)
+    assert document_iri("alpha").value in GraphStore.open(graph).named_graphs()
+    manifest.write_text(json.dumps({"documents": [{"file": "doc-1.txt", "id": "beta"}]}))
+    again = build_graph([corpus], graph)
+    assert report(graph)["extracted"] == [str(corpus / "doc-1.txt")]
+    assert again.removed == ["alpha"]
+    named = GraphStore.open(graph).named_graphs()
+    assert document_iri("beta").value in named and document_iri("alpha").value not in named
+    ids = [json.loads(line)["id"] for line in (graph / RECORDS_FILE).read_text().splitlines()]
+    assert ids == ["doc-0", "beta", "doc-2", "doc-3", "doc-4", "doc-5"]
+    assert_same_as_full_build(graph, corpus, tmp_path)
