@@ -260,3 +260,16 @@ def test_build_incremental_follows_a_new_id_from_the_corpus_manifest(
     ids = [json.loads(line)["id"] for line in (graph / RECORDS_FILE).read_text().splitlines()]
     assert ids == ["doc-0", "beta", "doc-2", "doc-3", "doc-4", "doc-5"]
     assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_with_jobs_keeps_the_order(corpus: Path, tmp_path: Path) -> None:
+    """Unchanged files copied from the previous build, changed ones extracted in two worker
+    processes: the records come out in the serial order, as a full build writes them."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    for name in ("doc-1.txt", "doc-4.txt"):
+        changed = corpus / name
+        changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    again = build_graph([corpus], graph, jobs=2)
+    assert [d.cached for d in again.documents] == [True, False, True, True, False, True]
+    assert_same_as_full_build(graph, corpus, tmp_path)
