@@ -296,9 +296,7 @@ def build_graph(
                         progress(item.outcome)
                     if item.kept is not None:  # unchanged: its bytes from the previous build
                         kept = item.kept
-                        entry = replace(
-                            kept, records=records.copy(*kept.records), trig=trig.copy(*kept.trig)
-                        )
+                        entry = kept.moved(records.copy(*kept.records), trig.copy(*kept.trig))
                     elif item.document is not None:
                         entry = _entry(item, item.document, records, trig)
                     else:

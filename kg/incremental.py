@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 MANIFEST_FILE = "manifest.json"
+_FORMAT = 2  # of manifest.json
 
 
 @dataclass(frozen=True)
@@ -53,42 +54,62 @@ class Entry:
     records: tuple[int, int] = (0, 0)  # offset and length in records.jsonl
     trig: tuple[int, int] = (0, 0)  # in graph.trig
 
-    def to_json(self) -> dict:
-        return {
-            "key": self.key,
-            "quads": self.quads,
-            "path": self.path,
-            "signature": list(self.signature),
-            "sha256": self.sha256,
-            "chars": self.chars,
-            "adoptions": self.adoptions,
-            "warnings": list(self.warnings),
-            "records": list(self.records),
-            "trig": list(self.trig),
-        }
+    def to_json(self) -> list:
+        """The entry as the manifest keeps it: a list, which reads back faster than a dict."""
+        return [
+            self.key,
+            self.quads,
+            self.path,
+            list(self.signature),
+            self.sha256,
+            self.chars,
+            self.adoptions,
+            list(self.warnings),
+            *self.records,
+            *self.trig,
+        ]
 
     @classmethod
-    def from_json(cls, doc_id: str, data: dict) -> Entry:
+    def from_json(cls, doc_id: str, data: list) -> Entry:
+        """The entry of ``to_json``'s list.
+
+        Raises:
+            ValueError, TypeError: the list is not one ``to_json`` makes.
+        """
+        key, quads, path, signature, sha256, chars, adoptions, warnings, *spans = data
+        records_at, records_size, trig_at, trig_size = map(int, spans)
+        if min(records_at, records_size, trig_at, trig_size) < 0:
+            raise ValueError("negative range")
         return cls(
             doc_id,
-            str(data["key"]),
-            int(data["quads"]),
-            str(data["path"]),
-            tuple(int(n) for n in data["signature"]),
-            str(data["sha256"]),
-            int(data["chars"]),
-            int(data["adoptions"]),
-            tuple(str(w) for w in data["warnings"]),
-            _span(data["records"]),
-            _span(data["trig"]),
+            str(key),
+            int(quads),
+            str(path),
+            tuple(map(int, signature)),
+            str(sha256),
+            int(chars),
+            int(adoptions),
+            tuple(map(str, warnings)),
+            (records_at, records_size),
+            (trig_at, trig_size),
         )
 
-
-def _span(value: list) -> tuple[int, int]:
-    offset, length = (int(n) for n in value)
-    if offset < 0 or length < 0:
-        raise ValueError("negative range")
-    return offset, length
+    def moved(self, records: tuple[int, int], trig: tuple[int, int]) -> Entry:
+        """This entry with its bytes at ``records`` and ``trig`` in the new build's files
+        (``dataclasses.replace`` takes five times as long, 10,000 times a rebuild)."""
+        return Entry(
+            self.id,
+            self.key,
+            self.quads,
+            self.path,
+            self.signature,
+            self.sha256,
+            self.chars,
+            self.adoptions,
+            self.warnings,
+            records,
+            trig,
+        )
 
 
 def file_signature(info: os.stat_result) -> tuple[int, ...]:
@@ -126,6 +147,8 @@ class Manifest:
         """The manifest of build folder ``build``, or None (an older build, or damaged)."""
         try:
             data = json.loads((Path(build) / MANIFEST_FILE).read_text(encoding="utf-8"))
+            if data["format"] != _FORMAT:
+                return None
             docs = {doc: Entry.from_json(doc, entry) for doc, entry in data["documents"].items()}
             return cls(
                 data["fingerprint"],
@@ -134,13 +157,14 @@ class Manifest:
                 str(data["keys"]),
                 int(data["max_bytes"]),
                 int(data["started"]),
-                _span(data["sizes"]),
+                (int(data["sizes"][0]), int(data["sizes"][1])),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def write(self, build: Path) -> None:
         data = {
+            "format": _FORMAT,
             "fingerprint": self.fingerprint,
             "ontology_quads": self.ontology_quads,
             "keys": self.keys,

@@ -15,6 +15,8 @@ from kg.extract import EXTRACTOR_VERSION
 
 __all__ = ["DocumentOutcome", "BuildReport"]
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one for all: json.dumps makes one a call
+
 
 @dataclass
 class DocumentOutcome:
@@ -86,6 +88,6 @@ class BuildReport:
         fields = [
             f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()
         ]
-        rows = ",\n    ".join(json.dumps(d, ensure_ascii=False) for d in documents)
+        rows = ",\n    ".join(map(_ENCODER.encode, documents))
         fields.append(f'  "documents": [\n    {rows}\n  ]' if rows else '  "documents": []')
         return "{\n" + ",\n".join(fields) + "\n}\n"
