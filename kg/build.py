@@ -123,8 +123,8 @@ def _extract_one(
     path: Path, nlp: object, max_bytes: int
 ) -> tuple[DocumentRecord | None, DocumentOutcome]:
     """Read and extract one document; any failure becomes the outcome's message."""
-    name = _printable(path)
-    outcome = DocumentOutcome(path=name, id=_printable(document_id(path)), status="failed")
+    name, doc_id = _printable(path), document_id(path)
+    outcome = DocumentOutcome(path=name, id=_printable(doc_id), status="failed")
     if name != str(path):  # a name in GBK, say, from an archive made on Windows
         outcome.message = str(BuildError("E607", path=name))
         return None, outcome
@@ -135,7 +135,7 @@ def _extract_one(
         digest = text.sha256
         outcome.sha256 = digest
         outcome.chars = len(text.text)
-        record = extract_text(text, doc_id=document_id(path), sha256=digest, nlp=nlp)  # type: ignore[arg-type]
+        record = extract_text(text, doc_id=doc_id, sha256=digest, nlp=nlp)  # type: ignore[arg-type]
     except CgkgError as exc:
         outcome.message = str(exc)
         return None, outcome
@@ -262,14 +262,15 @@ def build_graph(
             started=started_ns,
         )
         previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
+        reusable, before = None, None  # the previous build, when its files can be copied
         if previous is not None:
-            current = ox.Store.read_only(str(current_build(root) / STORE_DIR))
+            built = current_build(root)
+            current = ox.Store.read_only(str(built / STORE_DIR))
             current.backup(str(staging / STORE_DIR))  # a checkpoint: hard links, no copy
             del current
             report.incremental = True
-        reusable, before = None, None  # the previous build, when its files can be copied
-        if previous is not None and previous.describes(current_build(root)):
-            reusable, before = previous, current_build(root)
+            if previous.reusable(built, keys=manifest.keys, max_bytes=max_bytes):
+                reusable, before = previous, built
         items = _deduplicated(
             extract_in_order(
                 paths,
@@ -280,6 +281,7 @@ def build_graph(
                 use_cache=incremental,
                 shacl=shacl,
                 previous=reusable,
+                keys=manifest.keys,
             )
         )
         store = ox.Store(str(staging / STORE_DIR))

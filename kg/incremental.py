@@ -181,18 +181,19 @@ class Manifest:
     def quads(self) -> int:
         return self.ontology_quads + sum(entry.quads for entry in self.documents.values())
 
-    def describes(self, build: Path) -> bool:
-        """Whether ``build``'s records and TriG still have the sizes noted here, so that
-        ranges of them can be copied."""
+    def reusable(self, build: Path, *, keys: str, max_bytes: int) -> bool:
+        """Whether a build whose cache keys are made with ``keys`` and whose size limit is
+        ``max_bytes`` can take documents from ``build`` by their ranges: the same keys and
+        limit as here, and ``build``'s records and TriG still of the sizes noted here."""
+        if keys != self.keys or max_bytes != self.max_bytes:
+            return False
         try:
             found = ((build / RECORDS_FILE).stat().st_size, (build / TRIG_FILE).stat().st_size)
         except OSError:
             return False
         return found == self.sizes
 
-    def unchanged(
-        self, doc_id: str, path: Path, info: os.stat_result, *, keys: str, max_bytes: int
-    ) -> Entry | None:
+    def unchanged(self, doc_id: str, path: Path, info: os.stat_result) -> Entry | None:
         """The entry of document ``doc_id`` when ``path`` is the file it was built from and
         its signature shows no change since; None when it must be read.
 
@@ -203,8 +204,6 @@ class Manifest:
         if (
             entry is None
             or not entry.signature
-            or keys != self.keys
-            or max_bytes != self.max_bytes
             or entry.path != os.fsdecode(path)
             or entry.signature != file_signature(info)
             or info.st_mtime_ns >= self.started - RACY_NS

@@ -161,13 +161,14 @@ def _from_cache(
     path: Path, key: str, document: CachedDocument | Entry, signature: tuple[int, ...]
 ) -> Extracted:
     """A document taken from the record cache (``CachedDocument``) or the previous build
-    (``Entry``), with the outcome the report shows for it."""
-    from kg.build import _printable, document_id
+    (``Entry``), with the outcome the report shows for it. Either was found under the
+    document's id (it is part of the cache key), so its id is the path's."""
+    from kg.build import _printable
     from kg.report import DocumentOutcome
 
     outcome = DocumentOutcome(
         path=_printable(path),
-        id=_printable(document_id(path)),
+        id=document.id,
         status="built",
         sha256=document.sha256,
         adoptions=document.adoptions,
@@ -213,6 +214,7 @@ def extract_in_order(
     window: int | None = None,
     shacl: bool = False,
     previous: Manifest | None = None,
+    keys: str | None = None,
 ) -> Iterator[Extracted]:
     """Every document of ``paths`` extracted (or taken from ``cache``), in input order.
 
@@ -221,7 +223,8 @@ def extract_in_order(
     ``window`` documents are in flight. With ``use_cache=False`` every document is extracted,
     and the cache is only written. A file that the ``previous`` build's manifest shows
     unchanged (:meth:`~kg.incremental.Manifest.unchanged`) is not read: it comes as
-    ``kept``.
+    ``kept``. ``keys`` is the fingerprint the cache keys are made with, when the caller has
+    it (:func:`~kg.cache.keys_fingerprint`).
 
     Raises:
         BuildError: the Dask scheduler cannot be reached.
@@ -240,23 +243,28 @@ def extract_in_order(
         assert future is not None
         return _fresh(path, key, future.result(), cache, signature)
 
-    keys = keys_fingerprint(build_fingerprint(), shacl=shacl) if cache is not None else ""
+    if cache is not None and keys is None:
+        keys = keys_fingerprint(build_fingerprint(), shacl=shacl)
     with _runner(jobs, scheduler, max_bytes, cache is not None, shacl) as submit:
         in_flight = 0
         for path in paths:
             key: str | None = None
             hit: Hit = None
             future: _Pending | None = None
-            info, signature = _signature(path) if cache is not None else (None, ())
-            doc_id = document_id(path)
-            if previous is not None and info is not None and signature and use_cache:
-                hit = previous.unchanged(doc_id, path, info, keys=keys, max_bytes=max_bytes)
-                key = hit.key if hit is not None else None
-            if hit is None and cache is not None:
-                key = cache_key(
-                    path, doc_id=doc_id, max_bytes=max_bytes, fingerprint=keys, info=info
-                )
-                hit = cache.get(key) if key is not None and use_cache else None
+            if cache is not None:
+                assert keys is not None
+                info, signature = _signature(path)
+                doc_id = document_id(path)
+                if previous is not None and info is not None and signature and use_cache:
+                    hit = previous.unchanged(doc_id, path, info)
+                    key = hit.key if hit is not None else None
+                if hit is None:
+                    key = cache_key(
+                        path, doc_id=doc_id, max_bytes=max_bytes, fingerprint=keys, info=info
+                    )
+                    hit = cache.get(key) if key is not None and use_cache else None
+            else:
+                signature = ()
             if hit is None:
                 future = submit(path)
                 in_flight += 1

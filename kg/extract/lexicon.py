@@ -110,11 +110,6 @@ class Lexicon:
                     out.append(match)
                     last_end = match.end
             return out
-        if text.isascii():
-            return [
-                Match(end + 1 - len(key), end + 1, key, value)
-                for end, (key, value) in self._automaton.iter_long(text)
-            ]
         # over UTF-8 bytes (see _bytewise): several times faster with a large CJK vocabulary
         spelled, words = _bytewise(text), self._words
         out = []
