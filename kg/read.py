@@ -190,7 +190,9 @@ def index_range(start: int, stop: int, *, typecode: str = "q") -> array:
 
 
 # --- pinyin artefacts ----------------------------------------------------------------------
-_PINYIN_GROUP = re.compile(f"(?<=[{_CJK}])[(（]([a-z{_PINYIN_VOWELS}]{{1,6}})[)）]")
+# a bracketed syllable; it is pinyin noise only right after a CJK character, which is checked
+# apart: a look-behind would be tried at every position of the text, at four times the cost
+_PINYIN_GROUP = re.compile(f"[(（]([a-z{_PINYIN_VOWELS}]{{1,6}})[)）]")
 _TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")
 _FINALS = (
     "a ai an ang ao e ei en eng er i ia ian iang iao ie in ing iong iu o ong ou"
@@ -341,7 +343,11 @@ def normalise(
     else:
         text = original
         starts, ends = index_range(0, len(text)), index_range(1, len(text) + 1)
-    pinyin = [m.span() for m in _PINYIN_GROUP.finditer(text) if _is_toned_syllable(m[1])]
+    pinyin = [
+        m.span()
+        for m in _PINYIN_GROUP.finditer(text)
+        if m.start() and _CJK_CHAR.match(text, m.start() - 1) and _is_toned_syllable(m[1])
+    ]
     text, starts, ends = rewrite(text, starts, ends, [(a, b, "") for a, b in pinyin])
     convert = _looks_traditional(text) if traditional is None else traditional
     if convert:

@@ -351,6 +351,8 @@ def test_read_pinyin_artefacts_removed(tmp_path: Path, source: str, expected: st
         "社区 (qū)",
         "社区(zhuàngg)",
         "社区(xyā)",
+        "(qū)社区",  # nothing before it
+        "a(qū)",  # not after a CJK character
     ],
 )
 def test_read_real_parentheses_kept(tmp_path: Path, source: str) -> None:
