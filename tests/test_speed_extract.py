@@ -7,6 +7,8 @@ import random
 import pytest
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.places import RegionFinder
+from kg.vocab import load_vocabulary
 
 ALPHABET = "社区治理市县区广西东五a1]^-\\ 😀𠀀，“”、和"
 
@@ -30,3 +32,15 @@ def test_speed_lexicon_by_last_two_characters_finds_what_the_automaton_finds(see
         assert by_last_char.all(text) == automaton.all(text), (words, text)
         expected = list(_leftmost_longest(automaton.all(text)))
         assert by_last_char.longest(text) == expected, (words, text)
+
+
+def test_speed_local_lexicon_holds_the_units_under_the_root() -> None:
+    vocab = load_vocabulary()
+    finder = RegionFinder(vocab)
+    for root in [*list(vocab.regions)[::50], "410000", "no-such-region"]:
+        words: dict[str, tuple[str, ...]] = {}
+        for code, entry in vocab.regions.items():
+            if code != root and root in {e.code for e in vocab.chain(code)}:
+                for short in entry.short_names:
+                    words[short] = (*words.get(short, ()), code)
+        assert list(finder._build_local(root)._words.items()) == list(words.items()), root
