@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -32,6 +33,31 @@ def test_speed_lexicon_by_last_two_characters_finds_what_the_automaton_finds(see
         assert by_last_char.all(text) == automaton.all(text), (words, text)
         expected = list(_leftmost_longest(automaton.all(text)))
         assert by_last_char.longest(text) == expected, (words, text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_speed_quoted_run_starting_with_a_quote_matches_the_same_runs(nlp, seed: int) -> None:
+    finder = nlp.get_pipe("cgkg_mechanisms").finder
+    joiners = "".join(map(re.escape, finder.vocab.cue("name-series-joiners")))
+    straightforward = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
+    rng = random.Random(seed)
+    pieces = ["“", "”", "“三医”", "、", "和", "联动", "“府院”", "\n", "一二三四五六七八九十甲"]
+    for _ in range(50):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 30)))
+        expected = [m.span() for m in straightforward.finditer(text)]
+        assert [m.span() for m in finder._quoted_run.finditer(text)] == expected, text
+
+
+def test_speed_not_mechanism_patterns_searched_at_once(nlp) -> None:
+    """The cue patterns are joined into one regex: none may have a group (a backreference in
+    one would then name a group of another)."""
+    finder = nlp.get_pipe("cgkg_mechanisms").finder
+    patterns = [re.compile(p) for p in finder.vocab.cue("not-mechanism-patterns")]
+    assert all(p.groups == 0 for p in patterns)
+    for name in ["连冠", "2024消费促进年", "一带一路", "五社联动", "5G+", "第一", "三大", "x[12]"]:
+        assert finder._rejected(name) == (
+            name in finder._not or any(p.search(name) for p in patterns)
+        )
 
 
 def test_speed_local_lexicon_holds_the_units_under_the_root() -> None:
