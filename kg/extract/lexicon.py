@@ -33,6 +33,24 @@ def _bytewise(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
+def _ending_pattern(before_last: Mapping[str, set[str]], single: set[str]) -> re.Pattern[str]:
+    """A regex of one character: the last character of a word, where the character
+    before it is one that comes before that last character in some word (the 西 of 广西,
+    not of 东西), or any occurrence of a word of one character (in ``single``).
+
+    Each alternative starts with its character, so the regex engine scans for those.
+
+    >>> _ending_pattern({"西": {"广", "山"}}, {"市"}).pattern
+    '市|西(?<=[山广]西)'
+    """
+    branches = [re.escape(c) for c in sorted(single)]
+    for last, before in sorted(before_last.items()):
+        if last not in single:
+            chars = "".join(re.escape(c) for c in sorted(before))
+            branches.append(f"{re.escape(last)}(?<=[{chars}]{re.escape(last)})")
+    return re.compile("|".join(branches))
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     start: int
@@ -47,24 +65,29 @@ class Lexicon:
     def __init__(
         self, words: Mapping[str, Any] | Iterable[tuple[str, Any]], *, by_last_char: bool = False
     ) -> None:
-        """``by_last_char`` finds words by scanning for their final characters (a regex
-        character class) and looking the candidates up: much faster than the automaton
-        when many words end in a few characters (region names end in 省 市 县 区 …)."""
+        """``by_last_char`` finds words by scanning for their last two characters (a regex)
+        and looking the candidates up: much faster than the automaton when many words end
+        in a few characters (region names end in 省 市 县 区 …)."""
         self._automaton = ahocorasick.Automaton()
         items = words.items() if isinstance(words, Mapping) else words
         self._words: dict[str, Any] = {}
+        #: lengths of the words of two or more characters, by their last two characters
         lengths: dict[str, set[int]] = defaultdict(set)
+        #: the characters before the last of those words, by their last character
+        before_last: dict[str, set[str]] = defaultdict(set)
         for key, value in items:
             if key:
                 self._automaton.add_word(key, (key, value))
                 self._words[key] = value
-                lengths[key[-1]].add(len(key))
+                if len(key) > 1:
+                    lengths[key[-2:]].add(len(key))
+                    before_last[key[-1]].add(key[-2])
         self.size = len(self._words)
         self._bytewise: ahocorasick.Automaton | None = None  # made by _bytes() when needed
-        self._lengths = {c: sorted(v, reverse=True) for c, v in lengths.items()}
+        self._lengths = {tail: sorted(v, reverse=True) for tail, v in lengths.items()}
         self._last = (
-            re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
-            if by_last_char and lengths
+            _ending_pattern(before_last, {key for key in self._words if len(key) == 1})
+            if by_last_char and self.size
             else None
         )
         if self.size:
@@ -76,12 +99,15 @@ class Lexicon:
         words, lengths = self._words, self._lengths
         for m in self._last.finditer(text):
             end = m.end()
-            for length in lengths[m.group()]:
+            for length in lengths.get(text[end - 2 : end], ()):
                 start = end - length
                 if start >= 0:
                     key = text[start:end]
                     if key in words:
                         out.append(Match(start, end, key, words[key]))
+            last = m.group()
+            if last in words:  # a word of one character
+                out.append(Match(end - 1, end, last, words[last]))
         out.sort(key=lambda m: (m.start, -m.end))
         return out
 

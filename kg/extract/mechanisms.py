@@ -126,17 +126,24 @@ class MechanismFinder:
         # “服务包”“服务管家”机制, “A”和“B”改革: the quoted names that follow this one
         joiners = "".join(map(re.escape, vocab.cue("name-series-joiners")))
         self._series = re.compile(rf"^(?:[{joiners}]?“[^“”\n]{{2,30}}”)+")
-        # short quoted names in a row (“府院”“府检”), the first parts of names sharing the rest
-        self._quoted_run = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
+        # short quoted names in a row (“府院”“府检”), the first parts of names sharing the rest;
+        # written to start with the quote mark, which the regex engine then scans for (a
+        # leading repeated group is tried at every character, ten times slower)
+        self._quoted_run = re.compile(rf"“[^“”\n]{{1,10}}”(?:[{joiners}]?“[^“”\n]{{1,10}}”)*")
         # the beginnings of vocabulary names (三医 of 三医联动): a quoted part can only
         # start a name written in two parts if it is one of them
         self._label_heads = frozenset(
             label[:k] for label in vocab.mechanism_labels for k in range(1, len(label))
         )
-        self._not_patterns = [re.compile(p) for p in vocab.cue("not-mechanism-patterns")]
+        # one search for all the patterns instead of one per pattern; the patterns have no
+        # groups (tests/test_extract_mechanisms_speed.py), so none refers to another's group
+        self._not_pattern = re.compile(
+            "|".join(f"(?:{p})" for p in vocab.cue("not-mechanism-patterns"))
+        )
         self._not = set(vocab.cue("not-mechanisms"))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
+        self._numeral_chars = "".join(sorted(self._numerals))  # for str.lstrip
         self._count_words = set(vocab.cue("count-words"))
         joiners = "".join(map(re.escape, vocab.cue("compound-joiners")))
         self._compound_joiner = re.compile(f"[{joiners}]")
@@ -197,9 +204,9 @@ class MechanismFinder:
         """
         out = []
         for run in self._quoted_run.finditer(text):
-            quoted = list(_QUOTED_SHORT.finditer(run.group()))
-            if not any(m.group(1) in self._label_heads for m in quoted):
+            if self._label_heads.isdisjoint(_QUOTED_SHORT.findall(run.group())):
                 continue  # no quoted part begins a vocabulary name (nearly every quote)
+            quoted = list(_QUOTED_SHORT.finditer(run.group()))
             after = text[run.end() : run.end() + 4]
             for size in range(len(after), 0, -1):
                 rest = after[:size]
@@ -358,7 +365,7 @@ class MechanismFinder:
         return True
 
     def _rejected(self, name: str) -> bool:
-        return name in self._not or any(p.search(name) for p in self._not_patterns)
+        return name in self._not or self._not_pattern.search(name) is not None
 
     def _accept_quoted(self, name: str, suffix: str | None, *, after: str = "") -> bool:
         """Whether a quoted name that is not in the vocabulary is a mechanism, given the
@@ -407,20 +414,20 @@ class MechanismFinder:
         """A bare count such as “六项” or “两个”: numerals and measure words only."""
         if name.isascii() and name.isdigit() and len(name) >= 3:
             return False  # “1448”, “2110”: a code name (counts are “3个”, “六项”)
-        rest = name.lstrip("".join(self._numerals))
+        rest = name.lstrip(self._numeral_chars)
         return rest != name and (not rest or rest in self._measure)
 
     def _counts_parts(self, name: str) -> bool:
         """Whether a numbered slogan counts several parts (“一网四链”, “三线一网底”, “一网多源”):
         a numeral or a counting word after its first counted thing."""
-        rest = name.lstrip("".join(self._numerals))[1:]
+        rest = name.lstrip(self._numeral_chars)[1:]
         return any(ch in self._numerals or ch in self._count_words for ch in rest)
 
     def _is_slogan(self, name: str) -> bool:
         """A numbered slogan: starts with a numeral and names something (“一有七中心”, “1+3+N”)."""
         if not name or name[0] not in self._numerals or len(name) > 12:
             return False
-        rest = name.lstrip("".join(self._numerals) + "+")
+        rest = name.lstrip(self._numeral_chars + "+")
         if len(rest) < 2 and "+" not in name:
             return False  # “七普”: an abbreviation, not a mechanism
         if rest.startswith(self._measure):

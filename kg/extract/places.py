@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
@@ -98,6 +99,7 @@ class RegionFinder:
                         )
         self._lexicon = Lexicon(words, by_last_char=True)
         self._local_cache: dict[str, Lexicon] = {}
+        self._under: dict[str, list[str]] | None = None  # made by _units_under()
         self._community_stop = set(vocab.cue("not-community-names"))
         self._community_left = tuple(vocab.cue("community-left-boundary"))
         self._community_bad = tuple(vocab.cue("community-bad-starts"))
@@ -255,12 +257,21 @@ class RegionFinder:
 
     def _build_local(self, root: str) -> Lexicon:
         words: dict[str, tuple[str, ...]] = {}
-        for code, entry in self.vocab.regions.items():
-            if code != root and root in {e.code for e in self.vocab.chain(code)}:
-                for short in entry.short_names:
-                    words.setdefault(short, ())
-                    words[short] = (*words[short], code)
+        for code in self._units_under().get(root, ()):
+            for short in self.vocab.regions[code].short_names:
+                words[short] = (*words.get(short, ()), code)
         return Lexicon(words, by_last_char=True)
+
+    def _units_under(self) -> dict[str, list[str]]:
+        """The codes of the units under each region (its subtree without it), in the
+        vocabulary's order: made in one pass when a first local lexicon is needed, instead
+        of a pass over all regions for each root."""
+        if self._under is None:
+            self._under = defaultdict(list)
+            for code in self.vocab.regions:
+                for ancestor in self.vocab.chain(code)[1:]:
+                    self._under[ancestor.code].append(code)
+        return self._under
 
     def partner_lexicon(self) -> Lexicon:
         """Short names of prefecture-level units (深圳, 成都) of the whole country, with the
@@ -370,19 +381,30 @@ class AgencyFinder:
         for slug, organ in vocab.organs.items():
             for surface in organ.surfaces:
                 surfaces.setdefault(surface, []).append(slug)
-        self._lexicon = Lexicon({k: tuple(sorted(v)) for k, v in surfaces.items()})
+        # each surface's organs split once into national ones and local ones (both sorted)
+        self._lexicon = Lexicon(
+            {
+                surface: (
+                    tuple(s for s in sorted(slugs) if "national" in vocab.organs[s].levels),
+                    tuple(s for s in sorted(slugs) if "national" not in vocab.organs[s].levels),
+                )
+                for surface, slugs in surfaces.items()
+            }
+        )
         self._levels = dict(vocab.cue_pairs("level-words"))
-        self._level_words = sorted(self._levels, key=len, reverse=True)
+        #: lengths of the level words, longest first: the one ending at an agency is looked up
+        self._level_lengths = sorted({len(w) for w in self._levels}, reverse=True)
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
         own = frozenset(vocab.cue("own-prefixes"))
-        self._self_refs = sorted(
-            (w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in own),
-            key=len,
-            reverse=True,
+        #: two characters each (我省, 本市), so the two before an agency are looked up
+        self._self_refs = frozenset(
+            w for w in vocab.cue("self-references") if len(w) == 2 and w[0] in own
         )
-        self._generic = Lexicon({w: True for w in vocab.generic_agencies})
+        # generic agencies (各级人民政府) end in a few characters: found by those, all of
+        # them (overlapping ones too) as the automaton finds them, twice as fast
+        self._generic = Lexicon({w: True for w in vocab.generic_agencies}, by_last_char=True)
         self._local_levels = frozenset(vocab.cue("local-level-characters"))
         self._list_joiners = frozenset("、") | frozenset(vocab.cue("list-conjunctions"))
         #: surfaces that, said bare, name the author's own body of a level (行署: 盟, 地区)
@@ -404,8 +426,7 @@ class AgencyFinder:
                 continue  # 民政部门, 县级: classes, not bodies
             if text[m.end : m.end + 2].startswith(self._not_followers):
                 continue  # 湖南省人民政府网: a website, not the body
-            national = tuple(s for s in m.value if "national" in self.organ(s).levels)
-            local = tuple(s for s in m.value if "national" not in self.organ(s).levels)
+            national, local = m.value
             mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
             if mention is None and local and out:
                 mention = self._listed_after(text, m.start, m.end, m.key, local, out[-1])
@@ -462,14 +483,16 @@ class AgencyFinder:
                 "region",
                 region.codes[0] if len(region.codes) == 1 else None,
             )
-        for ref in self._self_refs:
-            if text[start - len(ref) : start] == ref:
-                return AgencyMention(
-                    start - len(ref), end, text[start - len(ref) : end], organs, "self", None
-                )
+        if text[start - 2 : start] in self._self_refs:
+            return AgencyMention(start - 2, end, text[start - 2 : end], organs, "self", None)
         # longest first: 自治区党委 is the autonomous region's, not a district's (区委)
         word = next(
-            (w for w in self._level_words if text[max(0, start - len(w)) : start] == w), None
+            (
+                w
+                for length in self._level_lengths
+                if (w := text[max(0, start - length) : start]) in self._levels
+            ),
+            None,
         )
         if word is not None:
             at = start - len(word)

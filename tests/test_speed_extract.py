@@ -1,0 +1,72 @@
+"""Faster forms of the finders' steps agree with the straightforward ones they replace."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.places import RegionFinder
+from kg.vocab import load_vocabulary
+
+ALPHABET = "社区治理市县区广西东五a1]^-\\ 😀𠀀，“”、和"
+
+
+def _leftmost_longest(matches):
+    last_end = -1
+    for m in matches:
+        if m.start >= last_end:
+            yield m
+            last_end = m.end
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_speed_lexicon_by_last_two_characters_finds_what_the_automaton_finds(seed: int) -> None:
+    """Words of one character, regex metacharacters and astral characters included."""
+    rng = random.Random(seed)
+    words = {"".join(rng.choices(ALPHABET, k=rng.randint(1, 4))): i for i in range(15)}
+    by_last_char, automaton = Lexicon(words, by_last_char=True), Lexicon(words)
+    for _ in range(20):
+        text = "".join(rng.choices(ALPHABET, k=rng.randint(0, 40)))
+        assert by_last_char.all(text) == automaton.all(text), (words, text)
+        expected = list(_leftmost_longest(automaton.all(text)))
+        assert by_last_char.longest(text) == expected, (words, text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_speed_quoted_run_starting_with_a_quote_matches_the_same_runs(nlp, seed: int) -> None:
+    finder = nlp.get_pipe("cgkg_mechanisms").finder
+    joiners = "".join(map(re.escape, finder.vocab.cue("name-series-joiners")))
+    straightforward = re.compile(rf"(?:“[^“”\n]{{1,10}}”[{joiners}]?)*“[^“”\n]{{1,10}}”")
+    rng = random.Random(seed)
+    pieces = ["“", "”", "“三医”", "、", "和", "联动", "“府院”", "\n", "一二三四五六七八九十甲"]
+    for _ in range(50):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 30)))
+        expected = [m.span() for m in straightforward.finditer(text)]
+        assert [m.span() for m in finder._quoted_run.finditer(text)] == expected, text
+
+
+def test_speed_not_mechanism_patterns_searched_at_once(nlp) -> None:
+    """The cue patterns are joined into one regex: none may have a group (a backreference in
+    one would then name a group of another)."""
+    finder = nlp.get_pipe("cgkg_mechanisms").finder
+    patterns = [re.compile(p) for p in finder.vocab.cue("not-mechanism-patterns")]
+    assert all(p.groups == 0 for p in patterns)
+    for name in ["连冠", "2024消费促进年", "一带一路", "五社联动", "5G+", "第一", "三大", "x[12]"]:
+        assert finder._rejected(name) == (
+            name in finder._not or any(p.search(name) for p in patterns)
+        )
+
+
+def test_speed_local_lexicon_holds_the_units_under_the_root() -> None:
+    vocab = load_vocabulary()
+    finder = RegionFinder(vocab)
+    for root in [*list(vocab.regions)[::50], "410000", "no-such-region"]:
+        words: dict[str, tuple[str, ...]] = {}
+        for code, entry in vocab.regions.items():
+            if code != root and root in {e.code for e in vocab.chain(code)}:
+                for short in entry.short_names:
+                    words[short] = (*words.get(short, ()), code)
+        assert list(finder._build_local(root)._words.items()) == list(words.items()), root
