@@ -83,17 +83,39 @@ def _leftmost_longest(matches):
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_speed_lexicon_longest_over_bytes_equals_over_characters(seed: int) -> None:
-    """``longest`` runs the automaton over UTF-8 bytes; the matches and their character
-    offsets are those of the automaton over characters (ASCII, CJK, astral, overlaps)."""
+def test_speed_lexicon_over_bytes_equals_over_characters(seed: int) -> None:
+    """``all`` runs the automaton over UTF-8 bytes; the matches and their character offsets
+    are those of the automaton over characters (ASCII, CJK, astral, overlaps), and
+    ``longest`` picks the leftmost-longest of them."""
     rng = random.Random(seed)
     alphabet = "社区治理五联动a1 😀𠀀，"
     words = {"".join(rng.choices(alphabet, k=rng.randint(1, 4))): i for i in range(12)}
     lexicon = Lexicon(words)
     for _ in range(20):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
-        expected = [
-            Match(end + 1 - len(key), end + 1, key, value)
-            for end, (key, value) in lexicon._automaton.iter_long(text)
-        ]
-        assert lexicon.longest(text) == expected, (words, text)
+        expected = sorted(
+            (
+                Match(end + 1 - len(key), end + 1, key, value)
+                for end, (key, value) in lexicon._automaton.iter(text)
+            ),
+            key=lambda m: (m.start, -m.end),
+        )
+        assert lexicon.all(text) == expected, (words, text)
+        assert lexicon.longest(text) == list(_leftmost_longest(expected)), (words, text)
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "found"),
+    [
+        # pyahocorasick's iter_long finds nothing in these two
+        ("社区网格化管理 网格化管理 化", "社区网格化了", ["化"]),
+        ("社区网格化管理 网格化", "推进社区网格化", ["网格化"]),
+        ("社区网格化管理 网格化管理 网格化", "社区网格化管理工作", ["社区网格化管理"]),
+        ("社区网格化管理 网格化管理 网格化", "网格化管理与网格化", ["网格化管理", "网格化"]),
+    ],
+)
+def test_speed_lexicon_longest_finds_words_where_a_longer_one_breaks_off(
+    words: str, text: str, found: list[str]
+) -> None:
+    lexicon = Lexicon(dict.fromkeys(words.split(), 0))
+    assert [m.key for m in lexicon.longest(text)] == found
