@@ -10,8 +10,10 @@ All offsets here are offsets of the extraction view (see :mod:`kg.extract.segmen
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from kg.extract.authorship import Authorship, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
@@ -20,7 +22,7 @@ from kg.extract.policies import DateMention, Title
 from kg.extract.segment import Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
 
-__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
+__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections"]
 
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
@@ -62,20 +64,85 @@ class Facts:
 
 
 def _sections(
-    headings: list[Heading], pos: int
-) -> tuple[dict[int, Heading], dict[int, list[Heading]]]:
-    """The headings of the sections enclosing ``pos``, by rank, and for each rank the
-    sections of that rank so far in the same part (the enclosing one last)."""
+    headings: Sequence[Heading],
+) -> list[tuple[dict[int, Heading], dict[int, list[Heading]]]]:
+    """For each ``k``, the sections enclosing a position after the first ``k`` headings:
+    their headings by rank, and for each rank the sections of that rank so far in the same
+    part (the enclosing one last)."""
     enclosing: dict[int, Heading] = {}
     earlier: dict[int, list[Heading]] = {}
+    out = [(enclosing, earlier)]
     for heading in headings:
-        if heading.start > pos:
-            break
         earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
-        earlier.setdefault(heading.rank, []).append(heading)
+        earlier[heading.rank] = [*earlier.get(heading.rank, ()), heading]  # a new list each
         enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
         enclosing[heading.rank] = heading
-    return enclosing, earlier
+        out.append((enclosing, earlier))
+    return out
+
+
+class Sections:
+    """The section rules for one document: the status and year its headings give a position.
+
+    Both depend only on how many headings come before the position, so the sections are
+    worked out once for the document and each answer once per heading, instead of walking
+    every heading before each mechanism mention, twice.
+    """
+
+    def __init__(self, context: Context, headings: Sequence[Heading]) -> None:
+        self._context = context
+        # the headings before a position are those up to the first that starts after it;
+        # the running maximum of the starts finds that one by bisection, whatever the order
+        self._reach = list(accumulate((h.start for h in headings), max))
+        self._sections = _sections(headings)
+        self._status: dict[int, str | None] = {}
+        self._year: dict[int, int | None] = {}
+
+    def _before(self, pos: int) -> int:
+        return bisect_right(self._reach, pos)
+
+    def status(self, pos: int) -> str | None:
+        """Status set by the nearest enclosing headings (most specific first).
+
+        When none of them has a cue, the outermost one takes the status of the nearest
+        earlier section of its rank that has one: a text that has turned from what was done
+        (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
+        sections after (三、全面加强政府自身建设).
+        """
+        k = self._before(pos)
+        if k not in self._status:
+            self._status[k] = self._status_after(k)
+        return self._status[k]
+
+    def _status_after(self, k: int) -> str | None:
+        heading_status = self._context.heading_status
+        enclosing, earlier = self._sections[k]
+        for rank in sorted(enclosing, reverse=True):
+            status = heading_status(enclosing[rank].text)
+            if status:
+                return status
+        for rank in sorted(enclosing, reverse=True):
+            for sibling in reversed(earlier[rank][:-1]):
+                status = heading_status(sibling.text)
+                if status:
+                    return status
+        return None
+
+    def year(self, pos: int) -> int | None:
+        """The year of the nearest enclosing section whose heading names one and says what
+        the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
+        k = self._before(pos)
+        if k not in self._year:
+            self._year[k] = self._year_after(k)
+        return self._year[k]
+
+    def _year_after(self, k: int) -> int | None:
+        enclosing, _ = self._sections[k]
+        for rank in sorted(enclosing, reverse=True):
+            year = self._context.heading_year(enclosing[rank].text)
+            if year is not None:
+                return year
+        return None
 
 
 class Context:
@@ -124,13 +191,21 @@ class Context:
 
     def lines(self, text: str) -> list[tuple[int, int, str]]:
         """Non-empty lines that are not page furniture, as (start, end, text)."""
-        out, pos = [], 0
+        return self.layout(text)[0]
+
+    def layout(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+        """The :meth:`lines` of ``text`` and the (start, end) spans of its furniture lines,
+        from one pass over the lines (each is tested against the furniture patterns once)."""
+        lines, furniture, pos = [], [], 0
         for line in text.split("\n"):
             stripped = line.strip()
-            if stripped and not self.is_furniture(stripped):
-                out.append((pos, pos + len(line), stripped))
+            if stripped:
+                if self.is_furniture(stripped):
+                    furniture.append((pos, pos + len(line)))
+                else:
+                    lines.append((pos, pos + len(line), stripped))
             pos += len(line) + 1
-        return out
+        return lines, furniture
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
         for _, _, line in lines[:8]:
@@ -258,42 +333,27 @@ class Context:
 
     # ------------------------------------------------------------------ adoptions
     def section_status(self, headings: list[Heading], pos: int) -> str | None:
-        """Status set by the nearest enclosing headings (most specific first).
-
-        When none of them has a cue, the outermost one takes the status of the nearest
-        earlier section of its rank that has one: a text that has turned from what was done
-        (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
-        sections after (三、全面加强政府自身建设).
-        """
-        enclosing, earlier = _sections(headings, pos)
-        for rank in sorted(enclosing, reverse=True):
-            status = self._heading_status(enclosing[rank].text)
-            if status:
-                return status
-        for rank in sorted(enclosing, reverse=True):
-            for sibling in reversed(earlier[rank][:-1]):
-                status = self._heading_status(sibling.text)
-                if status:
-                    return status
-        return None
+        """The status the headings give position ``pos`` (see :meth:`Sections.status`)."""
+        return Sections(self, headings).status(pos)
 
     def section_year(self, headings: list[Heading], pos: int) -> int | None:
-        """The year of the nearest enclosing section whose heading names one and says what
-        the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
-        enclosing, _ = _sections(headings, pos)
-        for rank in sorted(enclosing, reverse=True):
-            text = enclosing[rank].text
-            if not self._heading_status(text):
-                continue
-            for m in _HEADING_YEAR.finditer(text):
-                if not text[: m.start()].endswith(self._not_since):
-                    return int(m.group(1))
-        return None
+        """The year the headings give position ``pos`` (see :meth:`Sections.year`)."""
+        return Sections(self, headings).year(pos)
 
-    def _heading_status(self, text: str) -> str | None:
+    def heading_status(self, text: str) -> str | None:
+        """The status a section heading's cue words give its section, if any."""
         for status in ("planned", "implemented"):
             if self._headings[status](text):
                 return status
+        return None
+
+    def heading_year(self, text: str) -> int | None:
+        """The year a heading with a status cue names for its section, not a target year."""
+        if not self.heading_status(text):
+            return None
+        for m in _HEADING_YEAR.finditer(text):
+            if not text[: m.start()].endswith(self._not_since):
+                return int(m.group(1))
         return None
 
     def sentence_status(self, sentence: str, clause: str | None = None) -> str | None:

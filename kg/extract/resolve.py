@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency
+from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency, Sections
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import RegionMention, find_local_regions
 from kg.extract.policies import Title
@@ -32,8 +32,7 @@ class DocumentFacts(Facts):
 def resolve_document(context: Context, text: str, data: dict[str, Any]) -> DocumentFacts:
     """Run the context rules over the mentions the components found in ``text``."""
     facts = DocumentFacts()
-    lines = context.lines(text)
-    furniture = _furniture_spans(context, text)
+    lines, furniture = context.layout(text)
     keep = lambda m: not any(s <= m.start < e for s, e in furniture)  # noqa: E731
     regions = [r for r in data["regions"] if keep(r)]
     agencies = [a for a in data["agencies"] if keep(a)]
@@ -88,15 +87,6 @@ def _within(context: Context, mention: RegionMention, homes: tuple[str, ...]) ->
         if len(inside) == 1:
             return replace(mention, codes=inside)
     return mention
-
-
-def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip() and context.is_furniture(line):
-            spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
 
 
 def _policies(
@@ -202,7 +192,7 @@ def _adoptions(
     if juris is None:
         return []
     sentences = data["sentences"]
-    headings = data["headings"]
+    sections = Sections(context, data["headings"])
     default = context._genre_default.get(facts.genre or "", "implemented")
     out: dict[tuple[str, str, str], AdoptionFact] = {}
     names = [(m.start, m.end) for m in facts.mechanisms]
@@ -216,7 +206,7 @@ def _adoptions(
         masked = _mask(sentence, facts.mechanisms)
         status = (
             context.sentence_status(masked, _clause(masked, mention.start - sentence.start))
-            or context.section_status(headings, mention.start)
+            or sections.status(mention.start)
             or default
         )
         others = tuple(
@@ -225,7 +215,7 @@ def _adoptions(
             if sentence.start <= m.start < sentence.end and m is not mention
         )
         since = context.since(masked, at=mention.start - sentence.start, others=others)
-        year = since if since is not None else context.section_year(headings, mention.start)
+        year = since if since is not None else sections.year(mention.start)
         adopters = context.adopters(
             text, mention, sentence, facts.regions, juris, titles, names=names
         )

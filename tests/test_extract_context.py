@@ -1,0 +1,66 @@
+"""The context rules answered once per document give what they give asked one at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.context import Context, Sections
+from kg.extract.segment import Heading, find_headings
+from kg.vocab import load_vocabulary
+
+OUTLINE = (
+    "2023年工作回顾\n"
+    "一、基层治理取得新进展\n推行“五社联动”机制。\n"
+    "（一）完善体系\n建立网格。\n"
+    "（二）2023年主要做法\n开展试点。\n"
+    "二、民生保障\n新建养老服务中心。\n"
+    "2024年工作安排\n"
+    "一、提升基层治理水平\n深化“四社联动”机制。\n"
+    "二、全面加强政府自身建设\n从严治党。\n"
+    "（一）到2025年发展目标\n力争覆盖。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return Context(load_vocabulary())
+
+
+def _naive(context: Context, headings: list[Heading], pos: int) -> tuple[str | None, int | None]:
+    """The section rules as written first: walk every heading before ``pos``."""
+    enclosing: dict[int, Heading] = {}
+    earlier: dict[int, list[Heading]] = {}
+    for heading in headings:
+        if heading.start > pos:
+            break
+        earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
+        earlier.setdefault(heading.rank, []).append(heading)
+        enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
+        enclosing[heading.rank] = heading
+    ranks = sorted(enclosing, reverse=True)
+    statuses = [context.heading_status(enclosing[r].text) for r in ranks]
+    statuses += [context.heading_status(s.text) for r in ranks for s in reversed(earlier[r][:-1])]
+    years = [context.heading_year(enclosing[r].text) for r in ranks]
+    return (
+        next((s for s in statuses if s), None),
+        next((y for y in years if y is not None), None),
+    )
+
+
+@pytest.mark.parametrize("order", ["text", "shuffled"])
+def test_extract_sections_answer_as_the_headings_before_each_position(
+    context: Context, order: str
+) -> None:
+    headings = find_headings(OUTLINE)
+    if order == "shuffled":  # not what find_headings gives, but the rule is defined for it
+        headings = headings[3:] + headings[:3]
+    sections = Sections(context, headings)
+    answers = set()
+    for pos in range(-1, len(OUTLINE) + 1):
+        expected = _naive(context, headings, pos)
+        assert (sections.status(pos), sections.year(pos)) == expected, pos
+        assert context.section_status(headings, pos) == expected[0]
+        answers.add(expected)
+    if order == "text":  # the outline exercises every kind of answer
+        assert {status for status, _ in answers} == {None, "implemented", "planned"}
+        assert {year for _, year in answers} >= {None, 2023, 2024}
