@@ -64,3 +64,30 @@ def test_extract_sections_answer_as_the_headings_before_each_position(
     if order == "text":  # the outline exercises every kind of answer
         assert {status for status, _ in answers} == {None, "implemented", "planned"}
         assert {year for _, year in answers} >= {None, 2023, 2024}
+
+
+def test_extract_layout_splits_lines_from_furniture(context: Context) -> None:
+    text = "关于社区工作的答复\n  首页 > 政务公开  \n\n我省推行“四社联动”机制。\n京ICP备05070218号"
+    lines, furniture = context.layout(text)
+    assert lines == context.lines(text)
+    assert [line for _, _, line in lines] == ["关于社区工作的答复", "我省推行“四社联动”机制。"]
+    assert [text[s:e] for s, e in furniture] == ["  首页 > 政务公开  ", "京ICP备05070218号"]
+    assert all(context.is_furniture(text[s:e]) for s, e in furniture)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "at", "status"),
+    [
+        ("我市开展试点，推行□□□□机制。", 8, None),  # 试点 in another clause
+        ("已在全市开展试点，推行□□□□。", 13, "implemented"),
+        ("我市开展□□□□试点工作。", 4, "pilot"),
+        ("我市开展□□□□试点工作。", None, "pilot"),
+        ("下一步将继续推行□□□□，探索试点。", 8, "planned"),
+        ("下一步将继续推行□□□□，探索试点。", None, "pilot"),  # no mention: the whole sentence
+        ("推行□□□□机制。", 2, None),
+    ],
+)
+def test_extract_sentence_status_reads_the_pilot_cue_in_the_clause(
+    context: Context, sentence: str, at: int | None, status: str | None
+) -> None:
+    assert context.sentence_status(sentence, at=at) == status

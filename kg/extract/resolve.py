@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency, Sections
+from kg.extract.context import (
+    Adopters,
+    AdoptionFact,
+    Context,
+    Facts,
+    ResolvedAgency,
+    Sections,
+)
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import RegionMention, find_local_regions
 from kg.extract.policies import Title
@@ -33,7 +41,7 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     """Run the context rules over the mentions the components found in ``text``."""
     facts = DocumentFacts()
     lines, furniture = context.layout(text)
-    keep = lambda m: not any(s <= m.start < e for s, e in furniture)  # noqa: E731
+    keep = _outside(furniture)
     regions = [r for r in data["regions"] if keep(r)]
     agencies = [a for a in data["agencies"] if keep(a)]
     titles: list[Title] = [t for t in data["titles"] if keep(t)]
@@ -71,6 +79,14 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
+
+
+def _outside(spans: list[tuple[int, int]]) -> Callable[[Any], bool]:
+    """A test for a mention that starts outside every span (the page furniture; most texts
+    have none, and then every mention passes without a look)."""
+    if not spans:
+        return lambda mention: True
+    return lambda mention: not any(s <= mention.start < e for s, e in spans)
 
 
 def _within(context: Context, mention: RegionMention, homes: tuple[str, ...]) -> RegionMention:
@@ -196,30 +212,28 @@ def _adoptions(
     default = context._genre_default.get(facts.genre or "", "implemented")
     out: dict[tuple[str, str, str], AdoptionFact] = {}
     names = [(m.start, m.end) for m in facts.mechanisms]
-    si = 0
+    adopters = Adopters(context, text, facts.regions, juris, titles, names=names)
+    si, masked_si = 0, -1
+    masked, inside = "", []
     for mention in facts.mechanisms:
         while si < len(sentences) and sentences[si].end <= mention.start:
             si += 1
         if si >= len(sentences):
             break
         sentence = sentences[si]
-        masked = _mask(sentence, facts.mechanisms)
+        if si != masked_si:  # the mentions of one sentence share its masked text
+            masked_si = si
+            masked = _mask(sentence, facts.mechanisms)
+            inside = [m for m in facts.mechanisms if sentence.start <= m.start < sentence.end]
         status = (
-            context.sentence_status(masked, _clause(masked, mention.start - sentence.start))
+            context.sentence_status(masked, at=mention.start - sentence.start)
             or sections.status(mention.start)
             or default
         )
-        others = tuple(
-            m.start - sentence.start
-            for m in facts.mechanisms
-            if sentence.start <= m.start < sentence.end and m is not mention
-        )
+        others = tuple(m.start - sentence.start for m in inside if m is not mention)
         since = context.since(masked, at=mention.start - sentence.start, others=others)
         year = since if since is not None else sections.year(mention.start)
-        adopters = context.adopters(
-            text, mention, sentence, facts.regions, juris, titles, names=names
-        )
-        for code, name in adopters:
+        for code, name in adopters.of(mention, sentence):
             key = (code, mention.label, status)
             previous = out.get(key)
             earlier = since is not None and (
@@ -241,20 +255,13 @@ def _adoptions(
 def _mask(sentence, mechanisms: list[MechanismMention]) -> str:
     """The sentence with every mechanism name blanked out, so that words inside a name
     (…试点行动, …三年行动计划) are not read as status cues."""
-    chars = list(sentence.text)
+    text = sentence.text
     for m in mechanisms:
-        if m.end <= sentence.start or m.start >= sentence.end:
-            continue
-        for i in range(max(m.start, sentence.start), min(m.end, sentence.end)):
-            chars[i - sentence.start] = "□"
-    return "".join(chars)
-
-
-def _clause(sentence: str, offset: int) -> str:
-    """The clause (between ，；：) of ``sentence`` that contains ``offset``."""
-    start = max(sentence.rfind(p, 0, offset) for p in "，,；;：:") + 1
-    ends = [i for i in (sentence.find(p, offset) for p in "，,；;：:") if i >= 0]
-    return sentence[start : min(ends) if ends else len(sentence)]
+        start = max(m.start, sentence.start) - sentence.start
+        end = min(m.end, sentence.end) - sentence.start
+        if start < end:  # the name overlaps the sentence
+            text = text[:start] + "□" * (end - start) + text[end:]
+    return text
 
 
 def _is_heading(sentence) -> bool:
