@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.context import Context, Sections
-from kg.extract.segment import Heading, find_headings
+from kg.extract.mechanisms import MechanismMention
+from kg.extract.resolve import _mask
+from kg.extract.segment import Heading, find_headings, split_sentences
 from kg.vocab import load_vocabulary
 
 OUTLINE = (
@@ -91,3 +93,19 @@ def test_extract_sentence_status_reads_the_pilot_cue_in_the_clause(
     context: Context, sentence: str, at: int | None, status: str | None
 ) -> None:
     assert context.sentence_status(sentence, at=at) == status
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [[], [(2, 6)], [(2, 6), (4, 9)], [(4, 9), (2, 6)], [(3, 5), (2, 8)], [(0, 30)], [(7, 7)]],
+)
+def test_extract_mask_blanks_names_in_every_sentence(spans: list[tuple[int, int]]) -> None:
+    text = "推行试点行动。开展三年行动计划，成效好。"
+    names = [MechanismMention(s, e, text[s:e], text[s:e], None, True) for s, e in spans]
+    masked = _mask(text, names)
+    for sentence in split_sentences(text):
+        expected = "".join(
+            "□" if any(s <= i < e for s, e in spans) else text[i]
+            for i in range(sentence.start, sentence.end)
+        )
+        assert masked[sentence.start : sentence.end] == expected

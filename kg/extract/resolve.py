@@ -213,17 +213,19 @@ def _adoptions(
     out: dict[tuple[str, str, str], AdoptionFact] = {}
     names = [(m.start, m.end) for m in facts.mechanisms]
     adopters = Adopters(context, text, facts.regions, juris, titles, names=names)
-    si, masked_si = 0, -1
-    masked, inside = "", []
+    # the sentences are spans of ``text`` (split_sentences), so each is masked by slicing
+    masked_text = _mask(text, facts.mechanisms)
+    si, inside_si = 0, -1
+    inside: list[MechanismMention] = []
     for mention in facts.mechanisms:
         while si < len(sentences) and sentences[si].end <= mention.start:
             si += 1
         if si >= len(sentences):
             break
         sentence = sentences[si]
-        if si != masked_si:  # the mentions of one sentence share its masked text
-            masked_si = si
-            masked = _mask(sentence, facts.mechanisms)
+        masked = masked_text[sentence.start : sentence.end]
+        if si != inside_si:  # the mentions of one sentence share the list of them
+            inside_si = si
             inside = [m for m in facts.mechanisms if sentence.start <= m.start < sentence.end]
         status = (
             context.sentence_status(masked, at=mention.start - sentence.start)
@@ -252,16 +254,17 @@ def _adoptions(
     return list(out.values())
 
 
-def _mask(sentence, mechanisms: list[MechanismMention]) -> str:
-    """The sentence with every mechanism name blanked out, so that words inside a name
+def _mask(text: str, mechanisms: list[MechanismMention]) -> str:
+    """The text with every mechanism name blanked out, so that words inside a name
     (…试点行动, …三年行动计划) are not read as status cues."""
-    text = sentence.text
-    for m in mechanisms:
-        start = max(m.start, sentence.start) - sentence.start
-        end = min(m.end, sentence.end) - sentence.start
-        if start < end:  # the name overlaps the sentence
-            text = text[:start] + "□" * (end - start) + text[end:]
-    return text
+    pieces, kept = [], 0  # text[:kept] is in pieces
+    for start, end in sorted((m.start, m.end) for m in mechanisms):
+        start = max(start, kept)  # names may overlap
+        if start < end:
+            pieces += [text[kept:start], "□" * (end - start)]
+            kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def _is_heading(sentence) -> bool:
