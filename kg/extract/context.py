@@ -81,7 +81,8 @@ def _sections(
     out = [(enclosing, earlier)]
     for heading in headings:
         earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
-        earlier[heading.rank] = [*earlier.get(heading.rank, ()), heading]  # a new list each
+        # a new list, not appended to: the states before this heading keep theirs
+        earlier[heading.rank] = [*earlier.get(heading.rank, ()), heading]
         enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
         enclosing[heading.rank] = heading
         out.append((enclosing, earlier))
