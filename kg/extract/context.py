@@ -10,8 +10,10 @@ All offsets here are offsets of the extraction view (see :mod:`kg.extract.segmen
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from kg.extract.authorship import Authorship, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
@@ -20,7 +22,7 @@ from kg.extract.policies import DateMention, Title
 from kg.extract.segment import Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
 
-__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context"]
+__all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections", "Adopters"]
 
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
@@ -31,6 +33,13 @@ def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
         return lambda text: False
     pattern = re.compile("|".join(map(re.escape, words)))
     return lambda text: pattern.search(text) is not None
+
+
+def _clause(sentence: str, offset: int) -> str:
+    """The clause (between ，；：) of ``sentence`` that contains ``offset``."""
+    start = max(sentence.rfind(p, 0, offset) for p in "，,；;：:") + 1
+    ends = [i for i in (sentence.find(p, offset) for p in "，,；;：:") if i >= 0]
+    return sentence[start : min(ends) if ends else len(sentence)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,20 +71,164 @@ class Facts:
 
 
 def _sections(
-    headings: list[Heading], pos: int
-) -> tuple[dict[int, Heading], dict[int, list[Heading]]]:
-    """The headings of the sections enclosing ``pos``, by rank, and for each rank the
-    sections of that rank so far in the same part (the enclosing one last)."""
+    headings: Sequence[Heading],
+) -> list[tuple[dict[int, Heading], dict[int, list[Heading]]]]:
+    """For each ``k``, the sections enclosing a position after the first ``k`` headings:
+    their headings by rank, and for each rank the sections of that rank so far in the same
+    part (the enclosing one last)."""
     enclosing: dict[int, Heading] = {}
     earlier: dict[int, list[Heading]] = {}
+    out = [(enclosing, earlier)]
     for heading in headings:
-        if heading.start > pos:
-            break
         earlier = {r: hs for r, hs in earlier.items() if r <= heading.rank}
-        earlier.setdefault(heading.rank, []).append(heading)
+        # a new list, not appended to: the states before this heading keep theirs
+        earlier[heading.rank] = [*earlier.get(heading.rank, ()), heading]
         enclosing = {r: h for r, h in enclosing.items() if r < heading.rank}
         enclosing[heading.rank] = heading
-    return enclosing, earlier
+        out.append((enclosing, earlier))
+    return out
+
+
+class Sections:
+    """The section rules for one document: the status and year its headings give a position.
+
+    Both depend only on how many headings come before the position, so the sections are
+    worked out once for the document and each answer once per heading, instead of walking
+    every heading before each mechanism mention, twice.
+    """
+
+    def __init__(self, context: Context, headings: Sequence[Heading]) -> None:
+        self._context = context
+        # the headings before a position are those up to the first that starts after it;
+        # the running maximum of the starts finds that one by bisection, whatever the order
+        self._reach = list(accumulate((h.start for h in headings), max))
+        self._sections = _sections(headings)
+        self._status: dict[int, str | None] = {}
+        self._year: dict[int, int | None] = {}
+
+    def _before(self, pos: int) -> int:
+        return bisect_right(self._reach, pos)
+
+    def status(self, pos: int) -> str | None:
+        """Status set by the nearest enclosing headings (most specific first).
+
+        When none of them has a cue, the outermost one takes the status of the nearest
+        earlier section of its rank that has one: a text that has turned from what was done
+        (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
+        sections after (三、全面加强政府自身建设).
+        """
+        k = self._before(pos)
+        if k not in self._status:
+            self._status[k] = self._status_after(k)
+        return self._status[k]
+
+    def _status_after(self, k: int) -> str | None:
+        heading_status = self._context.heading_status
+        enclosing, earlier = self._sections[k]
+        for rank in sorted(enclosing, reverse=True):
+            status = heading_status(enclosing[rank].text)
+            if status:
+                return status
+        for rank in sorted(enclosing, reverse=True):
+            for sibling in reversed(earlier[rank][:-1]):
+                status = heading_status(sibling.text)
+                if status:
+                    return status
+        return None
+
+    def year(self, pos: int) -> int | None:
+        """The year of the nearest enclosing section whose heading names one and says what
+        the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
+        k = self._before(pos)
+        if k not in self._year:
+            self._year[k] = self._year_after(k)
+        return self._year[k]
+
+    def _year_after(self, k: int) -> int | None:
+        enclosing, _ = self._sections[k]
+        for rank in sorted(enclosing, reverse=True):
+            year = self._context.heading_year(enclosing[rank].text)
+            if year is not None:
+                return year
+        return None
+
+
+class Adopters:
+    """Who adopts each mechanism of one document: the places listed as the subject before it
+    in the same sentence (郑州、洛阳、鹤壁3市…), a place in its name (秭归模式), else the
+    jurisdiction.
+
+    A place inside a title or inside the span of another mechanism's name in ``names``
+    (推广“寻乌工作法”，开展…行动) is part of that name, never the subject. The places are
+    looked up by position, so each mention looks only at those in its own sentence.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        text: str,
+        regions: list[RegionMention],
+        juris: RegionEntry,
+        titles: list[Title],
+        *,
+        names: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        self._context = context
+        self._text = text
+        self._juris = juris
+        self._in_title = [(t.start, t.end) for t in titles] + list(names)
+        # in text order, as resolve_document gives them (the sort keeps that order)
+        self._regions = sorted(regions, key=lambda r: r.start)
+        self._starts = [r.start for r in self._regions]
+
+    def _starting(self, start: int, end: int) -> list[RegionMention]:
+        """The places that start from ``start`` up to ``end`` (both included)."""
+        return self._regions[bisect_left(self._starts, start) : bisect_right(self._starts, end)]
+
+    def of(self, mention: MechanismMention, sentence: Sentence) -> list[tuple[str, str]]:
+        """The (code, name) of each adopter of ``mention``, in ``sentence``."""
+        context, juris = self._context, self._juris
+        before = [
+            r
+            for r in self._starting(sentence.start, mention.start)
+            if r.end <= mention.start
+            and not any(s <= r.start < e for s, e in self._in_title)
+            and self._inside(r)
+        ]
+        out: list[tuple[str, str]] = []
+        if before:
+            group = [before[-1]]
+            for r in reversed(before[:-1]):
+                gap = self._text[r.end : group[0].start]
+                if len(gap) <= 1 and all(ch in context._list_joiners for ch in gap):
+                    group.insert(0, r)
+                else:
+                    break
+            tail_gap = mention.start - group[-1].end
+            if tail_gap <= 40:
+                out = [self._adopter_of(r) for r in group]
+        for r in self._starting(mention.start, mention.end):
+            if r.end <= mention.end and r.codes[0] != COMMUNITY_CODE:
+                out.append((r.codes[0], context.vocab.regions[r.codes[0]].name))
+                out.append((juris.code, juris.name))
+        return list(dict.fromkeys(out)) or [(juris.code, juris.name)]
+
+    def _inside(self, region: RegionMention) -> bool:
+        if len(region.codes) != 1:
+            return False
+        code = region.codes[0]
+        if code == COMMUNITY_CODE:
+            return True
+        chain = {e.code for e in self._context.vocab.chain(code)}
+        return self._juris.code in chain
+
+    def _adopter_of(self, region: RegionMention) -> tuple[str, str]:
+        code = region.codes[0]
+        if code == COMMUNITY_CODE:
+            # a named community adopts on behalf of its county (the document's, or below)
+            county = self._context.region_at_level(self._juris, "county") or self._juris
+            return county.code, county.name
+        return code, self._context.vocab.regions[code].name
 
 
 class Context:
@@ -120,17 +273,27 @@ class Context:
 
     # ------------------------------------------------------------------ layout
     def is_furniture(self, line: str) -> bool:
+        # pattern by pattern: one alternation of them is slower (their literal prefixes and
+        # anchor, which the regex engine scans for quickly, are lost in it)
         return any(p.search(line.strip()) for p in self._furniture)
 
     def lines(self, text: str) -> list[tuple[int, int, str]]:
         """Non-empty lines that are not page furniture, as (start, end, text)."""
-        out, pos = [], 0
+        return self.layout(text)[0]
+
+    def layout(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+        """The :meth:`lines` of ``text`` and the (start, end) spans of its furniture lines,
+        from one pass over the lines (each is tested against the furniture patterns once)."""
+        lines, furniture, pos = [], [], 0
         for line in text.split("\n"):
             stripped = line.strip()
-            if stripped and not self.is_furniture(stripped):
-                out.append((pos, pos + len(line), stripped))
+            if stripped:
+                if self.is_furniture(stripped):
+                    furniture.append((pos, pos + len(line)))
+                else:
+                    lines.append((pos, pos + len(line), stripped))
             pos += len(line) + 1
-        return out
+        return lines, furniture
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
         for _, _, line in lines[:8]:
@@ -258,51 +421,41 @@ class Context:
 
     # ------------------------------------------------------------------ adoptions
     def section_status(self, headings: list[Heading], pos: int) -> str | None:
-        """Status set by the nearest enclosing headings (most specific first).
-
-        When none of them has a cue, the outermost one takes the status of the nearest
-        earlier section of its rank that has one: a text that has turned from what was done
-        (一、2023年工作回顾) to what will be (二、2024年工作安排) goes on with plans in the
-        sections after (三、全面加强政府自身建设).
-        """
-        enclosing, earlier = _sections(headings, pos)
-        for rank in sorted(enclosing, reverse=True):
-            status = self._heading_status(enclosing[rank].text)
-            if status:
-                return status
-        for rank in sorted(enclosing, reverse=True):
-            for sibling in reversed(earlier[rank][:-1]):
-                status = self._heading_status(sibling.text)
-                if status:
-                    return status
-        return None
+        """The status the headings give position ``pos`` (see :meth:`Sections.status`)."""
+        return Sections(self, headings).status(pos)
 
     def section_year(self, headings: list[Heading], pos: int) -> int | None:
-        """The year of the nearest enclosing section whose heading names one and says what
-        the section is (一、2023年工作回顾; 二、2024年工作安排), not a target (到2025年)."""
-        enclosing, _ = _sections(headings, pos)
-        for rank in sorted(enclosing, reverse=True):
-            text = enclosing[rank].text
-            if not self._heading_status(text):
-                continue
-            for m in _HEADING_YEAR.finditer(text):
-                if not text[: m.start()].endswith(self._not_since):
-                    return int(m.group(1))
-        return None
+        """The year the headings give position ``pos`` (see :meth:`Sections.year`)."""
+        return Sections(self, headings).year(pos)
 
-    def _heading_status(self, text: str) -> str | None:
+    def heading_status(self, text: str) -> str | None:
+        """The status a section heading's cue words give its section, if any."""
         for status in ("planned", "implemented"):
             if self._headings[status](text):
                 return status
         return None
 
-    def sentence_status(self, sentence: str, clause: str | None = None) -> str | None:
-        """Status from cue words: 试点 must be in the mention's own clause; the other cues
-        govern the whole sentence (将 / 力争 at its start, 已 / 累计 for what was done)."""
+    def heading_year(self, text: str) -> int | None:
+        """The year a heading with a status cue names for its section, not a target year."""
+        if not self.heading_status(text):
+            return None
+        for m in _HEADING_YEAR.finditer(text):
+            if not text[: m.start()].endswith(self._not_since):
+                return int(m.group(1))
+        return None
+
+    def sentence_status(self, sentence: str, *, at: int | None = None) -> str | None:
+        """Status from cue words: 试点 must be in the clause of the mention at offset ``at``;
+        the other cues govern the whole sentence (将 / 力争 at its start, 已 / 累计 for what
+        was done)."""
         for status in ("pilot", "called-for", "planned", "implemented"):
-            where = clause if status == "pilot" and clause is not None else sentence
-            if self._status_words[status](where):
-                return status
+            if not self._status_words[status](sentence):
+                continue
+            # a cue in the clause is in the sentence, so the clause is cut only for a cue there
+            if status == "pilot" and at is not None:
+                if not self._status_words[status](_clause(sentence, at)):
+                    continue
+            return status
         return None
 
     def since(
@@ -339,54 +492,8 @@ class Context:
         *,
         names: Sequence[tuple[int, int]] = (),
     ) -> list[tuple[str, str]]:
-        """Who adopts the mechanism: the places listed as the subject before it in the same
-        sentence (郑州、洛阳、鹤壁3市…), a place in its name (秭归模式), else the jurisdiction.
-
-        A place inside a title or inside the span of another mechanism's name in ``names``
-        (推广“寻乌工作法”，开展…行动) is part of that name, never the subject.
-        """
+        """Who adopts the mechanism (see :class:`Adopters`, which answers for every mention
+        of a document)."""
         if juris is None:
             return []
-        in_title = [(t.start, t.end) for t in titles] + list(names)
-        before = [
-            r
-            for r in regions
-            if sentence.start <= r.start
-            and r.end <= mention.start
-            and not any(s <= r.start < e for s, e in in_title)
-            and self._inside(r, juris)
-        ]
-        out: list[tuple[str, str]] = []
-        if before:
-            group = [before[-1]]
-            for r in reversed(before[:-1]):
-                gap = text[r.end : group[0].start]
-                if len(gap) <= 1 and all(ch in self._list_joiners for ch in gap):
-                    group.insert(0, r)
-                else:
-                    break
-            tail_gap = mention.start - group[-1].end
-            if tail_gap <= 40:
-                out = [self._adopter_of(r, juris) for r in group]
-        for r in regions:
-            if mention.start <= r.start and r.end <= mention.end and r.codes[0] != COMMUNITY_CODE:
-                out.append((r.codes[0], self.vocab.regions[r.codes[0]].name))
-                out.append((juris.code, juris.name))
-        return list(dict.fromkeys(out)) or [(juris.code, juris.name)]
-
-    def _inside(self, region: RegionMention, juris: RegionEntry) -> bool:
-        if len(region.codes) != 1:
-            return False
-        code = region.codes[0]
-        if code == COMMUNITY_CODE:
-            return True
-        chain = {e.code for e in self.vocab.chain(code)}
-        return juris.code in chain
-
-    def _adopter_of(self, region: RegionMention, juris: RegionEntry) -> tuple[str, str]:
-        code = region.codes[0]
-        if code == COMMUNITY_CODE:
-            # a named community adopts on behalf of its county (the document's, or below)
-            county = self.region_at_level(juris, "county") or juris
-            return county.code, county.name
-        return code, self.vocab.regions[code].name
+        return Adopters(self, text, regions, juris, titles, names=names).of(mention, sentence)

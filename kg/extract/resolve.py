@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.context import AdoptionFact, Context, Facts, ResolvedAgency
+from kg.extract.context import (
+    Adopters,
+    AdoptionFact,
+    Context,
+    Facts,
+    ResolvedAgency,
+    Sections,
+)
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import RegionMention, find_local_regions
 from kg.extract.policies import Title
@@ -32,9 +40,8 @@ class DocumentFacts(Facts):
 def resolve_document(context: Context, text: str, data: dict[str, Any]) -> DocumentFacts:
     """Run the context rules over the mentions the components found in ``text``."""
     facts = DocumentFacts()
-    lines = context.lines(text)
-    furniture = _furniture_spans(context, text)
-    keep = lambda m: not any(s <= m.start < e for s, e in furniture)  # noqa: E731
+    lines, furniture = context.layout(text)
+    keep = _outside(furniture)
     regions = [r for r in data["regions"] if keep(r)]
     agencies = [a for a in data["agencies"] if keep(a)]
     titles: list[Title] = [t for t in data["titles"] if keep(t)]
@@ -74,6 +81,14 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     return facts
 
 
+def _outside(spans: list[tuple[int, int]]) -> Callable[[Any], bool]:
+    """A test for a mention that starts outside every span (the page furniture; most texts
+    have none, and then every mention passes without a look)."""
+    if not spans:
+        return lambda mention: True
+    return lambda mention: not any(s <= mention.start < e for s, e in spans)
+
+
 def _within(context: Context, mention: RegionMention, homes: tuple[str, ...]) -> RegionMention:
     """A name shared by several units is the unit inside the document's own region when
     exactly one of them is there: 和平区 of 天津 and of 沈阳 in a 辽宁省 text; 铁西区 of
@@ -88,15 +103,6 @@ def _within(context: Context, mention: RegionMention, homes: tuple[str, ...]) ->
         if len(inside) == 1:
             return replace(mention, codes=inside)
     return mention
-
-
-def _furniture_spans(context: Context, text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip() and context.is_furniture(line):
-            spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
 
 
 def _policies(
@@ -202,34 +208,34 @@ def _adoptions(
     if juris is None:
         return []
     sentences = data["sentences"]
-    headings = data["headings"]
+    sections = Sections(context, data["headings"])
     default = context._genre_default.get(facts.genre or "", "implemented")
     out: dict[tuple[str, str, str], AdoptionFact] = {}
     names = [(m.start, m.end) for m in facts.mechanisms]
-    si = 0
+    adopters = Adopters(context, text, facts.regions, juris, titles, names=names)
+    # the sentences are spans of ``text`` (split_sentences), so each is masked by slicing
+    masked_text = _mask(text, facts.mechanisms)
+    si, inside_si = 0, -1
+    inside: list[MechanismMention] = []
     for mention in facts.mechanisms:
         while si < len(sentences) and sentences[si].end <= mention.start:
             si += 1
         if si >= len(sentences):
             break
         sentence = sentences[si]
-        masked = _mask(sentence, facts.mechanisms)
+        masked = masked_text[sentence.start : sentence.end]
+        if si != inside_si:  # the mentions of one sentence share the list of them
+            inside_si = si
+            inside = [m for m in facts.mechanisms if sentence.start <= m.start < sentence.end]
         status = (
-            context.sentence_status(masked, _clause(masked, mention.start - sentence.start))
-            or context.section_status(headings, mention.start)
+            context.sentence_status(masked, at=mention.start - sentence.start)
+            or sections.status(mention.start)
             or default
         )
-        others = tuple(
-            m.start - sentence.start
-            for m in facts.mechanisms
-            if sentence.start <= m.start < sentence.end and m is not mention
-        )
+        others = tuple(m.start - sentence.start for m in inside if m is not mention)
         since = context.since(masked, at=mention.start - sentence.start, others=others)
-        year = since if since is not None else context.section_year(headings, mention.start)
-        adopters = context.adopters(
-            text, mention, sentence, facts.regions, juris, titles, names=names
-        )
-        for code, name in adopters:
+        year = since if since is not None else sections.year(mention.start)
+        for code, name in adopters.of(mention, sentence):
             key = (code, mention.label, status)
             previous = out.get(key)
             earlier = since is not None and (
@@ -248,23 +254,17 @@ def _adoptions(
     return list(out.values())
 
 
-def _mask(sentence, mechanisms: list[MechanismMention]) -> str:
-    """The sentence with every mechanism name blanked out, so that words inside a name
+def _mask(text: str, mechanisms: list[MechanismMention]) -> str:
+    """The text with every mechanism name blanked out, so that words inside a name
     (…试点行动, …三年行动计划) are not read as status cues."""
-    chars = list(sentence.text)
-    for m in mechanisms:
-        if m.end <= sentence.start or m.start >= sentence.end:
-            continue
-        for i in range(max(m.start, sentence.start), min(m.end, sentence.end)):
-            chars[i - sentence.start] = "□"
-    return "".join(chars)
-
-
-def _clause(sentence: str, offset: int) -> str:
-    """The clause (between ，；：) of ``sentence`` that contains ``offset``."""
-    start = max(sentence.rfind(p, 0, offset) for p in "，,；;：:") + 1
-    ends = [i for i in (sentence.find(p, offset) for p in "，,；;：:") if i >= 0]
-    return sentence[start : min(ends) if ends else len(sentence)]
+    pieces, kept = [], 0  # text[:kept] is in pieces
+    for start, end in sorted((m.start, m.end) for m in mechanisms):
+        start = max(start, kept)  # names may overlap
+        if start < end:
+            pieces += [text[kept:start], "□" * (end - start)]
+            kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def _is_heading(sentence) -> bool:
