@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,35 +26,53 @@ from spacy.vocab import Vocab
 
 __all__ = ["CharTokenizer", "create_tokenizer"]
 
+_PLANE = 0x10000  # code points of the Basic Multilingual Plane
+
 
 class CharTokenizer:
     """Make a ``Doc`` of one token per character, with no spaces (the text is kept as is).
 
     ``Doc`` takes words as strings or as their hashes (``orth``); a hash skips hashing the
     string again, which is most of the cost of a one-character token. The tokenizer keeps
-    the hash of each character whose lexeme is permanent in the vocabulary. Characters first
-    seen inside ``nlp.memory_zone()`` get transient lexemes, freed when the zone ends, so
-    they are passed as strings and not remembered.
+    the hash of each character whose lexeme is permanent in the vocabulary, in a dict and,
+    for the Basic Multilingual Plane, in a table by code point: the hashes of a text's
+    characters are then one gather in numpy instead of a dict lookup per character.
+    Characters first seen inside ``nlp.memory_zone()`` get transient lexemes, freed when the
+    zone ends, so they are passed as strings and not remembered.
     """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._orths: dict[str, int] = {}  # one entry per distinct character seen
+        self._table = numpy.zeros(_PLANE, dtype=numpy.uint64)  # 0: not seen yet
 
     def __call__(self, text: str) -> Doc:
-        try:
-            words: list[str | int] = list(map(self._orths.__getitem__, text))
-        except KeyError:
-            words = self._words_with_new_characters(text)
+        words: list[str | int] | None = self._known(text)
+        if words is None:
+            try:
+                words = list(map(self._orths.__getitem__, text))
+            except KeyError:
+                words = self._words_with_new_characters(text)
         # spaCy's stubs say list[str]; Doc.__init__ documents and takes hashes as well
         doc = Doc(self.vocab, words=words, spaces=[False] * len(text))  # type: ignore[arg-type]
         doc.user_data["cgkg_text"] = text  # the components read this, not Doc.text
         return doc
 
+    def _known(self, text: str) -> list[str | int] | None:
+        """The hashes of ``text``'s characters from the table; None when a character is not
+        in it (new, or outside the Basic Multilingual Plane)."""
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        if not codes.size or codes.max() >= _PLANE:
+            return None
+        orths = self._table[codes]
+        return orths.tolist() if orths.all() else None  # a hash of 0 would only cost speed
+
     def _words_with_new_characters(self, text: str) -> list[str | int]:
         if not self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
             for char in set(text).difference(self._orths):
-                self._orths[char] = self.vocab[char].orth  # a permanent lexeme
+                orth = self._orths[char] = self.vocab[char].orth  # a permanent lexeme
+                if ord(char) < _PLANE:
+                    self._table[ord(char)] = orth
         return list(map(self._orths.get, text, text))
 
     def to_bytes(self, **kwargs: object) -> bytes:
