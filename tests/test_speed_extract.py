@@ -8,6 +8,7 @@ import re
 import pytest
 
 from kg.extract.places import RegionFinder
+from kg.extract.policies import _matches
 from kg.vocab import load_vocabulary
 
 
@@ -46,3 +47,25 @@ def test_speed_local_lexicon_holds_the_units_under_the_root() -> None:
                 for short in entry.short_names:
                     words[short] = (*words.get(short, ()), code)
         assert list(finder._build_local(root)._words.items()) == list(words.items()), root
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        None,  # cue:document-number
+        r"[a-c]{2,3}[(\[]\d+[)\]]",
+        r"[a-c]{1,2}[a-c(]\d",  # the rest may start inside the run: searched as finditer does
+        r"[\u4e00-\u9fff]{1,3}(?<=发)〔\d+〕",
+        r"[\u4e00-\u9fff]+〔\d+〕",  # no bounds: another shape, searched as finditer does
+    ],
+)
+def test_speed_document_numbers_found_as_finditer_finds_them(pattern: str | None) -> None:
+    """A pattern that opens with a bounded run of a class (the issuer of a 文号) is searched
+    from the rest; the matches are those of ``re.finditer``."""
+    pattern = pattern or load_vocabulary().cue("document-number")[0]
+    rng = random.Random(pattern)
+    alphabet = "国发办豫民〔〕[]()（）【】20219号 \n文件abc"
+    for _ in range(400):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 60)))
+        expected = [(m.span(), m.group()) for m in re.finditer(pattern, text)]
+        assert [(m.span(), m.group()) for m in _matches(pattern, text)] == expected, text
