@@ -424,10 +424,6 @@ class Context:
         """The status the headings give position ``pos`` (see :meth:`Sections.status`)."""
         return Sections(self, headings).status(pos)
 
-    def section_year(self, headings: list[Heading], pos: int) -> int | None:
-        """The year the headings give position ``pos`` (see :meth:`Sections.year`)."""
-        return Sections(self, headings).year(pos)
-
     def heading_status(self, text: str) -> str | None:
         """The status a section heading's cue words give its section, if any."""
         for status in ("planned", "implemented"):
@@ -480,20 +476,3 @@ class Context:
                         continue  # a year after the mention counts only in its clause
                 years.append((pos, int(m.group(1))))
         return min(years)[1] if years else None
-
-    def adopters(
-        self,
-        text: str,
-        mention: MechanismMention,
-        sentence: Sentence,
-        regions: list[RegionMention],
-        juris: RegionEntry | None,
-        titles: list[Title],
-        *,
-        names: Sequence[tuple[int, int]] = (),
-    ) -> list[tuple[str, str]]:
-        """Who adopts the mechanism (see :class:`Adopters`, which answers for every mention
-        of a document)."""
-        if juris is None:
-            return []
-        return Adopters(self, text, regions, juris, titles, names=names).of(mention, sentence)

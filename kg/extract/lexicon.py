@@ -68,7 +68,6 @@ class Lexicon:
         """``by_last_char`` finds words by scanning for their last two characters (a regex)
         and looking the candidates up: much faster than the automaton when many words end
         in a few characters (region names end in 省 市 县 区 …)."""
-        self._automaton = ahocorasick.Automaton()
         items = words.items() if isinstance(words, Mapping) else words
         self._words: dict[str, Any] = {}
         #: lengths of the words of two or more characters, by their last two characters
@@ -77,21 +76,21 @@ class Lexicon:
         before_last: dict[str, set[str]] = defaultdict(set)
         for key, value in items:
             if key:
-                self._automaton.add_word(key, (key, value))
                 self._words[key] = value
                 if len(key) > 1:
                     lengths[key[-2:]].add(len(key))
                     before_last[key[-1]].add(key[-2])
         self.size = len(self._words)
-        self._bytewise: ahocorasick.Automaton | None = None  # made by _bytes() when needed
+        # the automata, made when first needed (a lexicon searched by its words' endings
+        # may need neither): over bytes for texts, over characters for short names
+        self._bytewise: ahocorasick.Automaton | None = None
+        self._characters: ahocorasick.Automaton | None = None
         self._lengths = {tail: sorted(v, reverse=True) for tail, v in lengths.items()}
         self._last = (
             _ending_pattern(before_last, {key for key in self._words if len(key) == 1})
             if by_last_char and self.size
             else None
         )
-        if self.size:
-            self._automaton.make_automaton()
 
     def _by_last_char(self, text: str) -> list[Match]:
         assert self._last is not None
@@ -149,7 +148,7 @@ class Lexicon:
         return out
 
     def _bytes(self) -> ahocorasick.Automaton:
-        """The automaton of the words spelled bytewise, made when first needed."""
+        """The automaton of the words spelled bytewise (see :func:`_bytewise`)."""
         if self._bytewise is None:
             self._bytewise = ahocorasick.Automaton()
             for key in self._words:
@@ -181,6 +180,13 @@ class Lexicon:
         """True when at least one word occurs in ``text``."""
         if not self.size:
             return False
-        for _ in self._automaton.iter(text):
+        if self._characters is None:
+            # over characters: asked of short names, where spelling them as bytes would
+            # cost more than the smaller automaton saves
+            self._characters = ahocorasick.Automaton()
+            for key in self._words:
+                self._characters.add_word(key, key)
+            self._characters.make_automaton()
+        for _ in self._characters.iter(text):
             return True
         return False

@@ -136,7 +136,7 @@ class MechanismFinder:
             label[:k] for label in vocab.mechanism_labels for k in range(1, len(label))
         )
         # one search for all the patterns instead of one per pattern; the patterns have no
-        # groups (tests/test_extract_mechanisms_speed.py), so none refers to another's group
+        # groups (tests/test_speed_extract.py), so none refers to another's group
         self._not_pattern = re.compile(
             "|".join(f"(?:{p})" for p in vocab.cue("not-mechanism-patterns"))
         )

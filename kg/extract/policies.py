@@ -132,17 +132,20 @@ _LEADING_RUN = re.compile(r"(\[(?:\\.|[^\]\\])+\])\{(\d+),(\d+)\}(.+)", re.DOTAL
 
 
 @functools.lru_cache(maxsize=8)
-def _leading_run(pattern: str) -> tuple[re.Pattern[str], int, int, re.Pattern[str]] | None:
-    """The run's class, its bounds and the rest of ``pattern``, compiled; None for other
-    shapes."""
+def _leading_run(
+    pattern: str,
+) -> tuple[re.Pattern[str], tuple[re.Pattern[str], int, int, re.Pattern[str]] | None]:
+    """``pattern`` compiled, and its run's class, the run's bounds and the rest, compiled;
+    None for the parts of a pattern of another shape."""
+    compiled = re.compile(pattern)
     shape = _LEADING_RUN.fullmatch(pattern)
     if shape is None:
-        return None
+        return compiled, None
     run, low, high, rest = shape.groups()
     try:
-        return re.compile(run), int(low), int(high), re.compile(rest)
+        return compiled, (re.compile(run), int(low), int(high), re.compile(rest))
     except re.error:
-        return None
+        return compiled, None
 
 
 def _matches(pattern: str, text: str) -> list[re.Match[str]]:
@@ -155,11 +158,10 @@ def _matches(pattern: str, text: str) -> list[re.Match[str]]:
     character of the run's class, that count would not be the engine's answer, and the text
     is searched as ``finditer`` does.
     """
-    split = _leading_run(pattern)
+    compiled, split = _leading_run(pattern)
     if split is None:
-        return list(re.finditer(pattern, text))
+        return list(compiled.finditer(text))
     run, low, high, rest = split
-    compiled = re.compile(pattern)
     out = []
     pos = 0
     while (tail := rest.search(text, pos)) is not None:

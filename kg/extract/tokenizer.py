@@ -47,12 +47,9 @@ class CharTokenizer:
         self._table = numpy.zeros(_PLANE, dtype=numpy.uint64)  # 0: not seen yet
 
     def __call__(self, text: str) -> Doc:
-        words: list[str | int] | None = self._known(text)
+        words = self._known(text)
         if words is None:
-            try:
-                words = list(map(self._orths.__getitem__, text))
-            except KeyError:
-                words = self._words_with_new_characters(text)
+            words = self._words_by_character(text)
         # spaCy's stubs say list[str]; Doc.__init__ documents and takes hashes as well
         doc = Doc(self.vocab, words=words, spaces=[False] * len(text))  # type: ignore[arg-type]
         doc.user_data["cgkg_text"] = text  # the components read this, not Doc.text
@@ -67,7 +64,9 @@ class CharTokenizer:
         orths = self._table[codes]
         return orths.tolist() if orths.all() else None  # a hash of 0 would only cost speed
 
-    def _words_with_new_characters(self, text: str) -> list[str | int]:
+    def _words_by_character(self, text: str) -> list[str | int]:
+        """The hashes from the dict, characters first seen here added to it and the table
+        (or, inside a memory zone, passed as strings)."""
         if not self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
             for char in set(text).difference(self._orths):
                 orth = self._orths[char] = self.vocab[char].orth  # a permanent lexeme
