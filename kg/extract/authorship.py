@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from kg.extract.agencies import AgencyMention
 from kg.extract.lexicon import Lexicon
-from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
+from kg.extract.places import COMMUNITY_CODE, RegionMention
 from kg.extract.policies import Title
 from kg.extract.segment import CLAUSE_END
 from kg.vocab import RegionEntry, Vocabulary

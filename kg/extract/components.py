@@ -18,9 +18,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.agencies import AgencyFinder
 from kg.extract.context import Context
 from kg.extract.mechanisms import MechanismFinder
-from kg.extract.places import AgencyFinder, RegionFinder
+from kg.extract.places import RegionFinder
 from kg.extract.policies import date_pattern, find_dates, find_numbers, find_titles
 from kg.extract.resolve import resolve_document
 from kg.extract.segment import find_headings, split_sentences

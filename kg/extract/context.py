@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from kg.extract.agencies import AgencyMention
 from kg.extract.authorship import Authorship, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
-from kg.extract.places import COMMUNITY_CODE, AgencyMention, RegionMention
+from kg.extract.places import COMMUNITY_CODE, RegionMention
 from kg.extract.policies import DateMention, Title
 from kg.extract.segment import Heading, Sentence
 from kg.vocab import RegionEntry, Vocabulary
