@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg.extract import EXTRACTOR_VERSION, PIPELINE_CONFIG
 from kg.rdf import PREFIXES, ontology_quads, record_to_trig
+from kg.read import read_bounded
 from kg.record import DocumentRecord
 from kg.vocab import ontology_dir
 
@@ -91,8 +92,7 @@ def cache_key(
         info = info or os.stat(name)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None
-        with open(name, "rb") as file:
-            data = file.read(max_bytes + 1)
+        data = read_bounded(name, info.st_size, max_bytes)
     except OSError:
         return None
     if len(data) > max_bytes:

@@ -186,6 +186,19 @@ def test_read_size_limit_is_e104(tmp_path: Path, limit: int, ok: bool) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("measured", "limit", "expected"),
+    [(1000, 2000, 1000), (10, 2000, 1000), (10, 500, 501), (0, 2000, 1000)],
+)
+def test_read_bounded_reads_a_file_that_grew_after_it_was_measured(
+    tmp_path: Path, measured: int, limit: int, expected: int
+) -> None:
+    """The read asks for the size measured; bytes beyond it (the file grew) are read on,
+    up to one past the limit, so the caller sees the growth and the limit is kept."""
+    path = write(tmp_path, b"a" * 1000)
+    assert kg.read.read_bounded(str(path), measured, limit) == b"a" * expected
+
+
 def make_directory(tmp_path: Path) -> Path:
     (tmp_path / "folder").mkdir()
     return tmp_path / "folder"
