@@ -30,6 +30,18 @@ def test_speed_tokenizer_makes_the_doc_of_the_string_path(blank, text: str) -> N
         assert [t.like_num for t in doc] == [t.like_num for t in plain]
 
 
+def test_speed_tokenizer_text_with_known_and_new_characters(blank) -> None:
+    """A text that mixes remembered characters with new ones (repeated, and beside them)
+    makes the Doc of the string path, and its new characters are remembered."""
+    blank("社区治理")
+    text = "社区鼎鼐治理鼎"
+    doc = blank(text)
+    plain = Doc(blank.vocab, words=list(text), spaces=[False] * len(text))
+    assert [t.orth for t in doc] == [t.orth for t in plain]
+    assert doc.text == text
+    assert blank.tokenizer._known("鼐鼎社") == [blank.vocab[c].orth for c in "鼐鼎社"]
+
+
 def test_speed_tokenizer_vocab_stays_bounded(blank) -> None:
     blank("社区治理五社联动")
     size = len(blank.vocab)

@@ -56,12 +56,20 @@ class CharTokenizer:
         return doc
 
     def _known(self, text: str) -> list[str | int] | None:
-        """The hashes of ``text``'s characters from the table; None when a character is not
-        in it (new, or outside the Basic Multilingual Plane)."""
+        """The hashes of ``text``'s characters from the table, characters first seen here
+        added to it; None when a character is outside the Basic Multilingual Plane, or new
+        inside a memory zone."""
         codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
         if not codes.size or codes.max() >= _PLANE:
             return None
         orths = self._table[codes]
+        if not orths.all():  # new characters: a rare one turns up in most documents
+            if self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
+                return None
+            for code in numpy.unique(codes[orths == 0]).tolist():
+                char = chr(code)
+                self._table[code] = self._orths[char] = self.vocab[char].orth
+            orths = self._table[codes]
         return orths.tolist() if orths.all() else None  # a hash of 0 would only cost speed
 
     def _words_by_character(self, text: str) -> list[str | int]:
