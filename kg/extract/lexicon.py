@@ -186,4 +186,11 @@ class Lexicon:
         """True when at least one word occurs in ``text``."""
         if not self.size:
             return False
-        return bool(self.longest(text))
+        if self._last is not None or not self._plain:
+            return bool(self.all(text))
+        if self._leftmost_longest is None:
+            self._leftmost_longest = self._automaton(ac.MatchKind.LeftmostLongest)
+        try:
+            return bool(self._leftmost_longest.find_matches_as_indexes(text))
+        except UnicodeEncodeError:
+            return bool(self.all(text))

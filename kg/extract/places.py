@@ -243,7 +243,9 @@ class RegionFinder:
         for code in self._units_under().get(root, ()):
             for short in self.vocab.regions[code].short_names:
                 words[short] = (*words.get(short, ()), code)
-        return Lexicon(words, by_last_char=True)
+        # short names (郑州, 海城) end in many characters: the automaton is faster here than
+        # the search by word endings, which suits full names (…省 …市 …县)
+        return Lexicon(words)
 
     def _units_under(self) -> dict[str, list[str]]:
         """The codes of the units under each region (its subtree without it), in the
