@@ -273,3 +273,59 @@ def test_build_incremental_with_jobs_keeps_the_order(corpus: Path, tmp_path: Pat
     again = build_graph([corpus], graph, jobs=2)
     assert [d.cached for d in again.documents] == [True, False, True, True, False, True]
     assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def rewrite(corpus: Path, names: list[str]) -> None:
+    """Give documents other text: a mechanism sentence replaces their last lines, so quads of
+    the old version must go and new ones come."""
+    for name in names:
+        path = corpus / name
+        kept = path.read_text(encoding="utf-8").splitlines()[:-3]
+        path.write_text("\n".join(kept) + ADDED, encoding="utf-8")
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_build_incremental_replaces_changed_graphs_in_one_transaction_or_in_bulk(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    """Changed documents go into the copied store in one transaction, or, past
+    SMALL_UPDATE bytes, through the bulk loader, which clears each old graph first; either
+    way the store holds what a full build holds, and a removed document's graph is gone."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    if bulk:
+        monkeypatch.setattr("kg.build.SMALL_UPDATE", 0)
+    rewrite(corpus, ["doc-2.txt"])
+    (corpus / "doc-0.txt").unlink()
+    again = build_graph([corpus], graph)
+    assert again.incremental and again.removed == ["doc-0"]
+    assert [d.cached for d in again.documents] == [True, False, True, True, True]
+    assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_mostly_changed_corpus_gets_a_new_store(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """When half or more of the documents changed (here four of six rewritten), the graph
+    is loaded afresh instead of replaced graph by graph; unchanged documents still come from
+    the record cache, not from extraction."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    rewrite(corpus, ["doc-0.txt", "doc-1.txt", "doc-3.txt", "doc-4.txt"])
+    again = build_graph([corpus], graph)
+    assert not again.incremental
+    assert [d.cached for d in again.documents] == [False, False, True, False, False, True]
+    assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_incremental_touched_files_are_not_changed(corpus: Path, tmp_path: Path) -> None:
+    """Files whose times changed but not their bytes (a checkout, a copy) keep the store:
+    nothing is extracted or loaded again."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph)
+    later = time.time() + 5
+    for path in corpus.iterdir():
+        os.utime(path, (later, later))
+    again = build_graph([corpus], graph)
+    assert again.incremental and all(d.cached for d in again.documents)
+    assert_same_as_full_build(graph, corpus, tmp_path)
