@@ -422,6 +422,9 @@ def _mostly_changed(paths: list[Path], previous: Manifest, manifest: Manifest) -
     gone = sum(1 for doc_id in previous.documents if doc_id not in present)
     sample = [(doc_id, path) for doc_id, path in present.items() if doc_id in previous.documents]
     sample = sample[:: max(1, len(sample) // 256)]
+    # a signature vouches for a file only under the same key fingerprint and size limit (a
+    # build with --validate after one without keys every document anew)
+    same_keys = (previous.keys, previous.max_bytes) == (manifest.keys, manifest.max_bytes)
     changed = 0
     for doc_id, path in sample:
         try:
@@ -429,7 +432,7 @@ def _mostly_changed(paths: list[Path], previous: Manifest, manifest: Manifest) -
         except OSError:
             changed += 1  # unreadable now: its graph goes
             continue
-        if previous.unchanged(doc_id, path, info) is None:
+        if not same_keys or previous.unchanged(doc_id, path, info) is None:
             key = cache_key(
                 path, doc_id=doc_id, max_bytes=manifest.max_bytes, fingerprint=manifest.keys,
                 info=info,

@@ -329,3 +329,15 @@ def test_build_incremental_touched_files_are_not_changed(corpus: Path, tmp_path:
     again = build_graph([corpus], graph)
     assert again.incremental and all(d.cached for d in again.documents)
     assert_same_as_full_build(graph, corpus, tmp_path)
+
+
+def test_build_with_the_shapes_after_one_without_gets_a_new_store(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A build that checks the shapes keys its records apart from one that did not, so every
+    document is extracted again: the store is made anew, not replaced graph by graph."""
+    graph = tmp_path / "graph"
+    build_graph([settled(corpus)], graph, shacl=False)
+    again = build_graph([corpus], graph)
+    assert not again.incremental and not any(d.cached for d in again.documents)
+    assert_same_as_full_build(graph, corpus, tmp_path)
