@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib.namespace import ClosedNamespace, Namespace
@@ -96,8 +97,20 @@ def _parse(path: Path) -> list[ox.Quad]:
 CGKG = ClosedNamespace(_CGKG_URI, _cgkg_terms(ontology_dir()))
 
 
+class _ByFields:
+    """Pickled as its fields in order, so that unpickling calls ``__init__`` once: the state
+    functions of a frozen dataclass with slots call ``dataclasses.fields`` for every object,
+    which made unpickling the vocabulary's 3,500 entries cost 0.09 s a process."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        names: tuple[str, ...] = type(self).__slots__  # the dataclass's fields, in order
+        return type(self), tuple(getattr(self, name) for name in names)
+
+
 @dataclass(frozen=True, slots=True)
-class RegionEntry:
+class RegionEntry(_ByFields):
     code: str
     name: str
     level: str
@@ -109,7 +122,7 @@ class RegionEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class MechanismEntry:
+class MechanismEntry(_ByFields):
     slug: str
     label: str
     label_hant: str | None = None
@@ -121,7 +134,7 @@ class MechanismEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class OrganEntry:
+class OrganEntry(_ByFields):
     slug: str
     label: str
     surfaces: tuple[str, ...]
