@@ -76,13 +76,20 @@ Result = tuple[DocumentRecord | None, "DocumentOutcome", CachedDocument | None]
 
 
 def extract_path(
-    path: Path, max_bytes: int, documents: bool = False, shacl: bool = False
+    path: Path,
+    max_bytes: int,
+    documents: bool = False,
+    shacl: bool = False,
+    cache_to: tuple[str, str] | None = None,
 ) -> Result:
     """Read and extract one document with this process's pipeline (loaded once, then cached).
 
     ``documents=True`` returns the record as a :class:`~kg.cache.CachedDocument` (JSON line
     and TriG fragment, made here, in the worker) instead of the record; ``shacl=True`` then
     also validates its graph against the shapes (the outcome lists the violations).
+    ``cache_to`` (record cache folder, key) writes the document to the record cache here,
+    unless it fails the shapes: a worker on the builder's machine takes that file write off
+    the builder, which receives, writes and loads every document.
     """
     from kg.build import _extract_one
 
@@ -95,7 +102,16 @@ def extract_path(
 
         violations = validate_fragment(document.fragment)
         outcome.violations = [f"{outcome.path}: {v}" for v in violations]
+    if cache_to is not None and not outcome.violations:
+        _record_cache(cache_to[0]).put(cache_to[1], document)
     return None, outcome, document
+
+
+@functools.cache
+def _record_cache(folder: str) -> RecordCache:
+    """This process's handle on the record cache in ``folder`` (it remembers the folders it
+    made)."""
+    return RecordCache(Path(folder))
 
 
 @functools.cache
@@ -112,25 +128,31 @@ def _load_pipeline_once() -> None:
     _build_pipeline()
 
 
-@contextmanager
-def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Callable[[Path], _Pending]]:
-    yield lambda path: _Done(extract_path(path, max_bytes, documents, shacl))
+# a runner takes a document's path and, when the record cache is used, the cache's folder
+# and the document's key; it returns the pending result and whether the runner writes the
+# document to the cache itself
+Submit = Callable[[Path, tuple[str, str] | None], tuple[_Pending, bool]]
 
 
 @contextmanager
-def _processes(
-    jobs: int, max_bytes: int, documents: bool, shacl: bool
-) -> Iterator[Callable[[Path], _Pending]]:
+def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
+    yield lambda path, _: (_Done(extract_path(path, max_bytes, documents, shacl)), False)
+
+
+@contextmanager
+def _processes(jobs: int, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
-        yield lambda path: pool.submit(extract_path, path, max_bytes, documents, shacl)
+        # the workers share the builder's disk: each writes its documents to the cache
+        yield lambda path, cache_to: (
+            pool.submit(extract_path, path, max_bytes, documents, shacl, cache_to),
+            cache_to is not None,
+        )
 
 
 @contextmanager
-def _dask(
-    scheduler: str, max_bytes: int, documents: bool, shacl: bool
-) -> Iterator[Callable[[Path], _Pending]]:
+def _dask(scheduler: str, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
     from distributed import Client
 
     from kg.errors import BuildError
@@ -140,8 +162,10 @@ def _dask(
     except OSError as exc:
         raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
     try:
-        yield lambda path: client.submit(
-            extract_path, path, max_bytes, documents, shacl, pure=False, retries=1
+        # a cluster's workers may not see the builder's disk: the builder writes the cache
+        yield lambda path, _: (
+            client.submit(extract_path, path, max_bytes, documents, shacl, pure=False, retries=1),
+            False,
         )
     finally:
         client.close()
@@ -234,14 +258,16 @@ def extract_in_order(
     if window is None:
         window = 256 if scheduler else 4 * jobs if jobs > 1 else 0
     Hit = CachedDocument | Entry | None
-    pending: deque[tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...]]] = deque()
+    # path, key, cache hit, pending result, signature, whether the worker writes the cache
+    Item = tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...], bool]
+    pending: deque[Item] = deque()
 
-    def ready(entry: tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...]]) -> Extracted:
-        path, key, hit, future, signature = entry
+    def ready(entry: Item) -> Extracted:
+        path, key, hit, future, signature, written = entry
         if hit is not None and key is not None:
             return _from_cache(path, key, hit, signature)
         assert future is not None
-        return _fresh(path, key, future.result(), cache, signature)
+        return _fresh(path, key, future.result(), None if written else cache, signature)
 
     if cache is not None and keys is None:
         keys = keys_fingerprint(build_fingerprint(), shacl=shacl)
@@ -265,10 +291,14 @@ def extract_in_order(
                     hit = cache.get(key) if key is not None and use_cache else None
             else:
                 signature = ()
+            written = False
             if hit is None:
-                future = submit(path)
+                cache_to = (
+                    (os.path.abspath(cache.folder), key) if cache is not None and key else None
+                )
+                future, written = submit(path, cache_to)
                 in_flight += 1
-            pending.append((path, key, hit, future, signature))
+            pending.append((path, key, hit, future, signature, written))
             while pending and (pending[0][3] is None or in_flight > window):
                 in_flight -= pending[0][3] is not None
                 yield ready(pending.popleft())

@@ -3,6 +3,7 @@ and the same quads as a serial build."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from kg.build import build_graph
 from kg.store import RECORDS_FILE, REPORT_FILE, STORE_DIR, current_build
+from kg.vocab import ontology_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -65,6 +67,50 @@ def test_build_jobs_gives_the_serial_records_and_quads(
     report = build_graph([corpus], graph, jobs=2)
     assert report.exit_code == 1 and not any(d.cached for d in report.documents)
     assert_same_build(graph, serial)
+
+
+def cache_entries(graph: Path) -> set[str]:
+    return {p.name for p in (graph / "cache").glob("*/*.entry")}
+
+
+def test_build_jobs_workers_write_the_record_cache(corpus: Path, tmp_path: Path) -> None:
+    """The worker processes write each document they extract to the record cache, so a
+    build that cannot trust the files' signatures (all touched) takes every document from
+    the cache instead of extracting it again."""
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    graph = tmp_path / "graph"
+    build_graph([work], graph, jobs=2)
+    assert len(cache_entries(graph)) == 12  # 14 files: one empty, one a duplicate
+    for path in work.iterdir():
+        os.utime(path)  # a new modification time: the signature no longer vouches
+    again = build_graph([work], graph, jobs=2)
+    assert [d.path for d in again.documents if d.status == "built" and not d.cached] == []
+    assert len([d for d in again.documents if d.cached]) == 12
+
+
+def test_build_jobs_document_failing_the_shapes_is_not_cached(tmp_path: Path) -> None:
+    """A document whose graph fails the shapes is refused, and its worker leaves no cache
+    entry: a later build with the same shapes checks it again."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("henan-2023-proposal-reply.txt", "hunan-2022-community-service-plan.txt"):
+        shutil.copy(CORPUS / name, corpus)
+    strict = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), strict)
+    shapes = (strict / "shapes.ttl").read_text(encoding="utf-8")
+    stricter = shapes.replace(
+        "sh:path cgkg:since ; sh:maxCount 1", "sh:path cgkg:since ; sh:minCount 1 ; sh:maxCount 1"
+    )
+    assert stricter != shapes
+    (strict / "shapes.ttl").write_text(stricter, encoding="utf-8")
+    graph = tmp_path / "graph"
+    args = ["build", str(corpus), "--out", str(graph), "--jobs", "2", "--quiet"]
+    env = {**os.environ, "CGKG_ONTOLOGY": str(strict)}
+    refused = subprocess.run([*KG, *args], capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 2 and "E602" in refused.stderr
+    assert "henan-2023-proposal-reply.txt" in refused.stderr
+    assert len(cache_entries(graph)) < 2  # the failing document is not among them
 
 
 def test_build_jobs_cli(corpus: Path, serial: Path, tmp_path: Path) -> None:
