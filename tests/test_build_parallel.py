@@ -14,7 +14,8 @@ import pytest
 
 from kg.build import build_graph
 from kg.store import RECORDS_FILE, REPORT_FILE, STORE_DIR, current_build
-from kg.vocab import ontology_dir
+
+from .ontologies import stricter_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -96,14 +97,7 @@ def test_build_jobs_document_failing_the_shapes_is_not_cached(tmp_path: Path) ->
     corpus.mkdir()
     for name in ("henan-2023-proposal-reply.txt", "hunan-2022-community-service-plan.txt"):
         shutil.copy(CORPUS / name, corpus)
-    strict = tmp_path / "ontology"
-    shutil.copytree(ontology_dir(), strict)
-    shapes = (strict / "shapes.ttl").read_text(encoding="utf-8")
-    stricter = shapes.replace(
-        "sh:path cgkg:since ; sh:maxCount 1", "sh:path cgkg:since ; sh:minCount 1 ; sh:maxCount 1"
-    )
-    assert stricter != shapes
-    (strict / "shapes.ttl").write_text(stricter, encoding="utf-8")
+    strict = stricter_shapes(tmp_path / "ontology")
     graph = tmp_path / "graph"
     args = ["build", str(corpus), "--out", str(graph), "--jobs", "2", "--quiet"]
     env = {**os.environ, "CGKG_ONTOLOGY": str(strict)}

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from kg.store import current_build
-from kg.vocab import ontology_dir
+
+from .ontologies import stricter_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,15 +32,7 @@ def test_build_failing_the_shapes_is_refused_and_the_previous_graph_kept(tmp_pat
     assert kg_build(corpus, graph).returncode == 0
     good = current_build(graph)
 
-    # stricter shapes: every adoption must give a year, which most texts do not
-    strict = tmp_path / "ontology"
-    shutil.copytree(ontology_dir(), strict)
-    shapes = (strict / "shapes.ttl").read_text(encoding="utf-8")
-    stricter = shapes.replace(
-        "sh:path cgkg:since ; sh:maxCount 1", "sh:path cgkg:since ; sh:minCount 1 ; sh:maxCount 1"
-    )
-    assert stricter != shapes
-    (strict / "shapes.ttl").write_text(stricter, encoding="utf-8")
+    strict = stricter_shapes(tmp_path / "ontology")
 
     refused = kg_build(corpus, graph, env={"CGKG_ONTOLOGY": str(strict)})
     assert refused.returncode == 2
