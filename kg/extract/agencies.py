@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon, Match
 from kg.extract.places import RegionMention
 from kg.extract.segment import is_cjk
 from kg.vocab import OrganEntry, Vocabulary
@@ -85,9 +85,9 @@ class AgencyFinder:
             if text[m.end : m.end + 2].startswith(self._not_followers):
                 continue  # 湖南省人民政府网: a website, not the body
             national, local = m.value
-            mention = self._with_region(text, m.start, m.end, m.key, local, region_ends)
+            mention = self._with_region(text, m, local, region_ends)
             if mention is None and local and out:
-                mention = self._listed_after(text, m.start, m.end, m.key, local, out[-1])
+                mention = self._listed_after(text, m, local, out[-1])
             if mention is not None:
                 out.append(mention)
             elif (
@@ -103,16 +103,11 @@ class AgencyFinder:
         return out
 
     def _listed_after(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        surface: str,
-        organs: tuple[str, ...],
-        previous: AgencyMention,
+        self, text: str, found: Match, organs: tuple[str, ...], previous: AgencyMention
     ) -> AgencyMention | None:
         """A bare organ surface listed right after a body of some region takes that body's
         region (自治区党委、政府: the autonomous region's government; 市发改委、财政局)."""
+        start, end, surface = found.start, found.end, found.key
         if previous.ref == "national" or text[previous.end : start] not in self._list_joiners:
             return None
         ref_text = previous.ref_text or text[previous.start : previous.end]
@@ -123,14 +118,16 @@ class AgencyFinder:
     def _with_region(
         self,
         text: str,
-        start: int,
-        end: int,
-        surface: str,
+        found: Match,
         organs: tuple[str, ...],
         region_ends: dict[int, RegionMention],
     ) -> AgencyMention | None:
+        """The organ surface ``found`` with the region reference before it: a region's name
+        (河南省民政厅), the author's own (我省), a level word (省民政厅), or a bare surface
+        only the author's level has (行署)."""
         if not organs:
             return None
+        start, end, surface = found.start, found.end, found.key
         region = region_ends.get(start)
         if region is not None:
             return AgencyMention(

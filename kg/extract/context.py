@@ -201,7 +201,7 @@ class Adopters:
             group = [before[-1]]
             for r in reversed(before[:-1]):
                 gap = self._text[r.end : group[0].start]
-                if len(gap) <= 1 and all(ch in context._list_joiners for ch in gap):
+                if len(gap) <= 1 and all(ch in context.list_joiners for ch in gap):
                     group.insert(0, r)
                 else:
                     break
@@ -262,7 +262,8 @@ class Context:
         self._date_line = re.compile(
             r"[\d\s:：\-./" + "".join(re.escape(ch) for ch in date_words) + "]+"
         )
-        self._list_joiners = frozenset("、,，") | frozenset(vocab.cue("list-conjunctions"))
+        #: what joins the places of a list (郑州、洛阳和鹤壁), read by Adopters too
+        self.list_joiners = frozenset("、,，") | frozenset(vocab.cue("list-conjunctions"))
         # the government organ a kind of region has instead of a people's government
         # (盟=行政公署): that organ is no body of a region of another kind
         self._committee_endings = tuple(vocab.cue("committee-in-full-endings"))

@@ -24,14 +24,14 @@ __all__ = ["Lexicon", "Match"]
 _SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate has no UTF-8 form
 
 
-def _ending_pattern(before_last: Mapping[str, set[str]], single: set[str]) -> re.Pattern[str]:
+def _last_char_pattern(before_last: Mapping[str, set[str]], single: set[str]) -> re.Pattern[str]:
     """A regex of one character: the last character of a word, where the character
     before it is one that comes before that last character in some word (the 西 of 广西,
     not of 东西), or any occurrence of a word of one character (in ``single``).
 
     Each alternative starts with its character, so the regex engine scans for those.
 
-    >>> _ending_pattern({"西": {"广", "山"}}, {"市"}).pattern
+    >>> _last_char_pattern({"西": {"广", "山"}}, {"市"}).pattern
     '市|西(?<=[山广]西)'
     """
     branches = [re.escape(c) for c in sorted(single)]
@@ -60,17 +60,7 @@ class Lexicon:
         and looking the candidates up: faster than the automaton when many words end in a few
         characters (region names end in 省 市 县 区 …), and nothing to build."""
         items = words.items() if isinstance(words, Mapping) else words
-        self._words: dict[str, Any] = {}
-        #: lengths of the words of two or more characters, by their last two characters
-        lengths: dict[str, set[int]] = defaultdict(set)
-        #: the characters before the last of those words, by their last character
-        before_last: dict[str, set[str]] = defaultdict(set)
-        for key, value in items:
-            if key:
-                self._words[key] = value
-                if len(key) > 1:
-                    lengths[key[-2:]].add(len(key))
-                    before_last[key[-1]].add(key[-2])
+        self._words: dict[str, Any] = {key: value for key, value in items if key}
         self.size = len(self._words)
         self._keys = list(self._words)  # matches name a word by its index here
         # the automata take UTF-8, which a lone surrogate has no form in: a lexicon with
@@ -80,12 +70,20 @@ class Lexicon:
         # needs none): every occurrence, and the leftmost-longest ones
         self._overlapping: ac.AhoCorasick | None = None
         self._leftmost_longest: ac.AhoCorasick | None = None
-        self._lengths = {tail: sorted(v, reverse=True) for tail, v in lengths.items()}
-        self._last = (
-            _ending_pattern(before_last, {key for key in self._words if len(key) == 1})
-            if by_last_char and self.size
-            else None
-        )
+        #: lengths of the words of two or more characters, by their last two characters
+        self._lengths: dict[str, list[int]] = {}
+        self._last: re.Pattern[str] | None = None
+        if by_last_char and self.size:
+            lengths: dict[str, set[int]] = defaultdict(set)
+            # the characters before the last of those words, by their last character
+            before_last: dict[str, set[str]] = defaultdict(set)
+            for key in self._keys:
+                if len(key) > 1:
+                    lengths[key[-2:]].add(len(key))
+                    before_last[key[-1]].add(key[-2])
+            self._lengths = {tail: sorted(v, reverse=True) for tail, v in lengths.items()}
+            single = {key for key in self._keys if len(key) == 1}
+            self._last = _last_char_pattern(before_last, single)
 
     def _by_last_char(self, text: str) -> list[Match]:
         assert self._last is not None

@@ -16,7 +16,7 @@ then grows without bound over a large corpus; single characters keep it bounded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy
 import spacy
@@ -66,9 +66,7 @@ class CharTokenizer:
         if not orths.all():  # new characters: a rare one turns up in most documents
             if self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
                 return None
-            for code in numpy.unique(codes[orths == 0]).tolist():
-                char = chr(code)
-                self._table[code] = self._orths[char] = self.vocab[char].orth
+            self._remember(map(chr, numpy.unique(codes[orths == 0]).tolist()))
             orths = self._table[codes]
         return orths.tolist() if orths.all() else None  # a hash of 0 would only cost speed
 
@@ -76,11 +74,16 @@ class CharTokenizer:
         """The hashes from the dict, characters first seen here added to it and the table
         (or, inside a memory zone, passed as strings)."""
         if not self.vocab.in_memory_zone:  # type: ignore[attr-defined]  # not in the stubs
-            for char in set(text).difference(self._orths):
-                orth = self._orths[char] = self.vocab[char].orth  # a permanent lexeme
-                if ord(char) < _PLANE:
-                    self._table[ord(char)] = orth
+            self._remember(set(text).difference(self._orths))
         return list(map(self._orths.get, text, text))
+
+    def _remember(self, chars: Iterable[str]) -> None:
+        """Make a permanent lexeme of each of ``chars`` (outside a memory zone only) and keep
+        its hash in the dict and, in the Basic Multilingual Plane, in the table."""
+        for char in chars:
+            orth = self._orths[char] = self.vocab[char].orth
+            if ord(char) < _PLANE:
+                self._table[ord(char)] = orth
 
     def to_bytes(self, **kwargs: object) -> bytes:
         return b""
