@@ -33,8 +33,8 @@ from kg.cache import (
 )
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import extract_text
-from kg.incremental import Entry, Manifest, SplicedFile
-from kg.parallel import Extracted, extract_in_order
+from kg.incremental import MANIFEST_FILE, Entry, Manifest, SplicedFile
+from kg.parallel import Extracted, Runner, extract_in_order, open_runner
 from kg.rdf import document_iri
 from kg.read import read_file
 from kg.record import DocumentRecord
@@ -227,7 +227,9 @@ def build_graph(
     ``out/cache``, and the new store is a copy of the current one in which only the graphs
     of changed, new and removed documents are replaced. ``incremental=False`` extracts
     every document and loads a new store. ``jobs`` > 1 extracts in worker processes,
-    ``scheduler`` (``tcp://host:8786``) on a Dask cluster; the output is the same.
+    ``scheduler`` (``tcp://host:8786``) on a Dask cluster; the output is the same. A
+    rebuild of one job extracts in one worker process started at once (see
+    :func:`kg.parallel.open_runner`).
 
     ``shacl`` validates every newly extracted document's graph against
     ``ontology/shapes.ttl`` where it is extracted (so it runs in the workers, and a cached
@@ -242,11 +244,40 @@ def build_graph(
             cannot be written (E609; the previous graph is kept).
     """
     started_at, started_ns = time.perf_counter(), time.time_ns()
+    root = Path(out)
+    # a rebuild mostly extracts a few documents: then one worker process loads the pipeline
+    # (a second, most of it importing spaCy) while this one finds which documents changed
+    ahead = incremental and _has_manifest(root)
+    with open_runner(
+        jobs, scheduler, max_bytes=max_bytes, documents=True, shacl=shacl, ahead=ahead
+    ) as runner:
+        return _build(
+            sources, root, runner, (started_at, started_ns), max_bytes=max_bytes,
+            progress=progress, validate=validate, shacl=shacl, incremental=incremental,
+            started=started,
+        )  # fmt: skip
+
+
+def _build(
+    sources: Iterable[str | Path],
+    root: Path,
+    runner: Runner,
+    clock: tuple[float, int],
+    *,
+    max_bytes: int,
+    progress: Callable[[DocumentOutcome], None] | None,
+    validate: Callable[[Path], int] | None,
+    shacl: bool,
+    incremental: bool,
+    started: Callable[[int], None] | None,
+) -> BuildReport:
+    """:func:`build_graph`, extracting with ``runner``; ``clock`` is when it started
+    (``perf_counter`` and ns since the epoch)."""
+    started_at, started_ns = clock
     _manifest_ids.cache_clear()  # a corpus manifest may have changed since the last build
     paths = find_documents(sources)
     if started is not None:
         started(len(paths))
-    root = Path(out)
     try:
         remove_stale_builds(root)
         staging = new_build_dir(root)
@@ -281,8 +312,7 @@ def build_graph(
             extract_in_order(
                 paths,
                 max_bytes=max_bytes,
-                jobs=jobs,
-                scheduler=scheduler,
+                runner=runner,
                 cache=cache,
                 use_cache=incremental,
                 shacl=shacl,
@@ -407,6 +437,14 @@ def _previous_manifest(root: Path, fingerprint: str) -> Manifest | None:
     if manifest is None or manifest.fingerprint != fingerprint or not (build / STORE_DIR).is_dir():
         return None
     return manifest
+
+
+def _has_manifest(root: Path) -> bool:
+    """Whether graph folder ``root`` has a current build that notes its documents."""
+    try:
+        return (current_build(root) / MANIFEST_FILE).is_file()
+    except CgkgError:
+        return False
 
 
 def _mostly_changed(paths: list[Path], previous: Manifest, manifest: Manifest) -> bool:

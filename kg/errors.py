@@ -68,6 +68,7 @@ MESSAGES: dict[str, str] = {
     "E607": "{path}: the file name is not valid UTF-8; rename it (convmv -f gbk -t utf-8)",
     "E608": "cannot reach the Dask scheduler {scheduler}: {reason}; start it with `dask scheduler`",
     "E609": "cannot write the graph folder {path}: {reason}; give --out a folder that can be created and written (any graph already there is kept)",
+    "E610": "the extraction process stopped on its own (exit status {status}) while extracting {path}; the previous graph was kept; run the build again",
     # --- show (E7xx) -----------------------------------------------------------------
     "E701": "cannot draw the plot: {reason}",
     "E702": "no mechanism is named {name!r} in the graph; `kg query mechanisms --region REGION` lists adopted ones",
@@ -97,6 +98,10 @@ class CgkgError(Exception):
         self.fields = fields
         template = MESSAGES[code]
         super().__init__(f"{code} {template.format(**fields)}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # rebuilt from its code and fields (a worker process sends its errors to the builder)
+        return _remake, (type(self), self.code, self.fields)
 
 
 class ReadError(CgkgError):
@@ -129,6 +134,10 @@ class BuildError(CgkgError):
 
 class ShowError(CgkgError):
     """An explorer page or a plot could not be made."""
+
+
+def _remake(cls: type[CgkgError], code: str, fields: dict[str, object]) -> CgkgError:
+    return cls(code, **fields)
 
 
 def warning_text(code: str, **fields: object) -> str:

@@ -18,16 +18,20 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import stat
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.cache import CachedDocument, RecordCache, build_fingerprint, cache_key, keys_fingerprint
+from kg.errors import BuildError
 from kg.extract import load_pipeline
 from kg.incremental import Entry, Manifest, file_signature
 from kg.record import DocumentRecord
@@ -37,7 +41,7 @@ if TYPE_CHECKING:
 
     from kg.report import DocumentOutcome
 
-__all__ = ["Extracted", "extract_in_order", "extract_path"]
+__all__ = ["Extracted", "Runner", "extract_in_order", "extract_path", "open_runner"]
 
 
 @dataclass
@@ -128,34 +132,44 @@ def _load_pipeline_once() -> None:
     _build_pipeline()
 
 
-# a runner takes a document's path and, when the record cache is used, the cache's folder
-# and the document's key; it returns the pending result and whether the runner writes the
-# document to the cache itself
+# a runner's submit takes a document's path and, when the record cache is used, the cache's
+# folder and the document's key; it returns the pending result and whether the runner writes
+# the document to the cache itself
 Submit = Callable[[Path, tuple[str, str] | None], tuple[_Pending, bool]]
 
 
-@contextmanager
-def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
-    yield lambda path, _: (_Done(extract_path(path, max_bytes, documents, shacl)), False)
+@dataclass(frozen=True)
+class Runner:
+    """Where documents are extracted: ``submit`` sends one out; at most ``window`` are out at
+    once beyond the one the builder waits for."""
+
+    submit: Submit
+    window: int
 
 
 @contextmanager
-def _processes(jobs: int, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
+def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
+    yield Runner(lambda path, _: (_Done(extract_path(path, max_bytes, documents, shacl)), False), 0)
+
+
+@contextmanager
+def _processes(jobs: int, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
         # the workers share the builder's disk: each writes its documents to the cache
-        yield lambda path, cache_to: (
-            pool.submit(extract_path, path, max_bytes, documents, shacl, cache_to),
-            cache_to is not None,
+        yield Runner(
+            lambda path, cache_to: (
+                pool.submit(extract_path, path, max_bytes, documents, shacl, cache_to),
+                cache_to is not None,
+            ),
+            4 * jobs,
         )
 
 
 @contextmanager
-def _dask(scheduler: str, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Submit]:
+def _dask(scheduler: str, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
     from distributed import Client
-
-    from kg.errors import BuildError
 
     try:
         client = Client(scheduler, timeout="20s")
@@ -163,22 +177,144 @@ def _dask(scheduler: str, max_bytes: int, documents: bool, shacl: bool) -> Itera
         raise BuildError("E608", scheduler=scheduler, reason=exc) from exc
     try:
         # a cluster's workers may not see the builder's disk: the builder writes the cache
-        yield lambda path, _: (
-            client.submit(extract_path, path, max_bytes, documents, shacl, pure=False, retries=1),
-            False,
+        yield Runner(
+            lambda path, _: (
+                client.submit(
+                    extract_path, path, max_bytes, documents, shacl, pure=False, retries=1
+                ),
+                False,
+            ),
+            256,
         )
     finally:
         client.close()
 
 
-def _runner(
-    jobs: int, scheduler: str | None, max_bytes: int, documents: bool, shacl: bool
-) -> AbstractContextManager[Any]:
+class _Worker:
+    """One extraction process, started before the builder knows what it will extract.
+
+    It loads the pipeline (a second, most of it importing spaCy) while the builder finds
+    what changed, and then extracts documents in the order they are sent, writing each to
+    the record cache. Closing it kills the process: whatever it was doing (loading a
+    pipeline nobody needs) is thrown away, and every reply was read before.
+    """
+
+    def __init__(self, max_bytes: int, documents: bool, shacl: bool) -> None:
+        # fork when no other thread runs (a command line build): the child has this
+        # process's modules already. Else spawn: a thread may hold a lock fork would copy
+        context: Any = multiprocessing.get_context("fork" if _single_threaded() else "spawn")
+        self.options = (max_bytes, documents, shacl)
+        self._conn, child = context.Pipe()
+        for stream in (sys.stdout, sys.stderr):  # or a forked child could write them again
+            stream.flush()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process.start()
+        child.close()
+        self._paths: list[Path] = []  # sent, in order
+        self._received = 0
+        self._replies: dict[int, Any] = {}
+
+    def submit(self, path: Path, cache_to: tuple[str, str] | None) -> tuple[_Pending, bool]:
+        try:
+            self._conn.send((path, *self.options, cache_to))
+        except OSError:
+            pass  # the process is gone: reading its reply says so
+        self._paths.append(path)
+        return _Reply(self, len(self._paths) - 1), cache_to is not None
+
+    def reply(self, index: int) -> Any:
+        """The result of request ``index``; replies come back in the order sent."""
+        while index not in self._replies:
+            try:
+                status, value = self._conn.recv()
+            except (EOFError, OSError):
+                self._process.join(5)
+                raise BuildError(
+                    "E610", status=self._process.exitcode, path=self._paths[self._received]
+                ) from None
+            if status == "error":
+                raise value
+            self._replies[self._received] = value
+            self._received += 1
+        return self._replies.pop(index)
+
+    def close(self) -> None:
+        self._process.kill()
+        self._process.join()
+        self._conn.close()
+
+
+@dataclass
+class _Reply:
+    worker: _Worker
+    index: int
+
+    def result(self) -> Any:
+        return self.worker.reply(self.index)
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: load the pipeline, then extract each document sent, until the pipe
+    closes. An error goes back to the builder, which raises it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on a terminal stops the builder
+    try:
+        _build_pipeline()
+        while True:
+            try:
+                request = conn.recv()
+            except EOFError:
+                return
+            conn.send(("ok", extract_path(*request)))
+    except Exception as exc:  # noqa: BLE001 - sent back to be raised there
+        conn.send(("error", exc))
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread (Linux shows them in ``/proc/self/task``)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+@contextmanager
+def _ahead(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
+    worker = _Worker(max_bytes, documents, shacl)
+    try:
+        yield Runner(worker.submit, 4)
+    finally:
+        worker.close()
+
+
+def open_runner(
+    jobs: int = 1,
+    scheduler: str | None = None,
+    *,
+    max_bytes: int,
+    documents: bool,
+    shacl: bool = False,
+    ahead: bool = False,
+) -> AbstractContextManager[Runner]:
+    """Where to extract: on the Dask cluster at ``scheduler``, in ``jobs`` worker processes,
+    or here.
+
+    ``ahead=True`` asks, for a build of one job expected to extract little (a rebuild), for
+    one worker process started now, to load the pipeline while the builder finds what
+    changed: on a machine of two cores or more, and unless this process has loaded the
+    pipeline already. ``documents`` returns :class:`~kg.cache.CachedDocument` results,
+    ``shacl`` validates each against the shapes.
+    """
     if scheduler:
         return _dask(scheduler, max_bytes, documents, shacl)
     if jobs > 1:
         return _processes(jobs, max_bytes, documents, shacl)
+    if ahead and documents and (os.cpu_count() or 1) > 1 and not _pipeline_loaded():
+        return _ahead(max_bytes, documents, shacl)
     return _serial(max_bytes, documents, shacl)
+
+
+def _pipeline_loaded() -> bool:
+    return _build_pipeline.cache_info().currsize > 0
 
 
 def _from_cache(
@@ -235,18 +371,19 @@ def extract_in_order(
     scheduler: str | None = None,
     cache: RecordCache | None = None,
     use_cache: bool = True,
-    window: int | None = None,
     shacl: bool = False,
     previous: Manifest | None = None,
     keys: str | None = None,
+    runner: Runner | None = None,
 ) -> Iterator[Extracted]:
     """Every document of ``paths`` extracted (or taken from ``cache``), in input order.
 
     ``jobs`` > 1 extracts in that many worker processes; ``scheduler`` (``tcp://host:8786``)
-    on the workers of a Dask cluster, which must see the documents at the same paths. At most
-    ``window`` documents are in flight. With ``use_cache=False`` every document is extracted,
-    and the cache is only written. A file that the ``previous`` build's manifest shows
-    unchanged (:meth:`~kg.incremental.Manifest.unchanged`) is not read: it comes as
+    on the workers of a Dask cluster, which must see the documents at the same paths; or a
+    ``runner`` the caller opened (:func:`open_runner`), which must return documents when
+    ``cache`` is given and records when not. With ``use_cache=False`` every document is
+    extracted, and the cache is only written. A file that the ``previous`` build's manifest
+    shows unchanged (:meth:`~kg.incremental.Manifest.unchanged`) is not read: it comes as
     ``kept``. ``keys`` is the fingerprint the cache keys are made with, when the caller has
     it (:func:`~kg.cache.keys_fingerprint`).
 
@@ -255,8 +392,6 @@ def extract_in_order(
     """
     from kg.build import document_id
 
-    if window is None:
-        window = 256 if scheduler else 4 * jobs if jobs > 1 else 0
     Hit = CachedDocument | Entry | None
     # path, key, cache hit, pending result, signature, whether the worker writes the cache
     Item = tuple[Path, str | None, Hit, _Pending | None, tuple[int, ...], bool]
@@ -271,7 +406,13 @@ def extract_in_order(
 
     if cache is not None and keys is None:
         keys = keys_fingerprint(build_fingerprint(), shacl=shacl)
-    with _runner(jobs, scheduler, max_bytes, cache is not None, shacl) as submit:
+    if runner is None:
+        started = open_runner(
+            jobs, scheduler, max_bytes=max_bytes, documents=cache is not None, shacl=shacl
+        )
+    else:
+        started = nullcontext(runner)
+    with started as extract:
         in_flight = 0
         for path in paths:
             key: str | None = None
@@ -296,10 +437,10 @@ def extract_in_order(
                 cache_to = (
                     (os.path.abspath(cache.folder), key) if cache is not None and key else None
                 )
-                future, written = submit(path, cache_to)
+                future, written = extract.submit(path, cache_to)
                 in_flight += 1
             pending.append((path, key, hit, future, signature, written))
-            while pending and (pending[0][3] is None or in_flight > window):
+            while pending and (pending[0][3] is None or in_flight > extract.window):
                 in_flight -= pending[0][3] is not None
                 yield ready(pending.popleft())
         while pending:

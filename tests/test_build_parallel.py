@@ -152,3 +152,87 @@ def test_build_dask_scheduler_unreachable_keeps_nothing(corpus: Path, tmp_path: 
     result = subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2 and "E608" in result.stderr
     assert not (graph / "current").exists()
+
+
+# a rebuild's worker: started at once, it loads the pipeline while the builder finds what
+# changed (kg.parallel.open_runner, ahead=True)
+
+ADDED = "\n2022年以来，本市全面推行五社联动机制。\n"
+# runs `kg ARGS…` and then says on stderr whether the building process itself imported spaCy
+WATCHED = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: print('spacy imported:', 'spacy' in sys.modules, file=sys.stderr))\n"
+    "sys.argv = ['kg', *sys.argv[1:]]\n"
+    "runpy.run_module('kg.cli', run_name='__main__')\n"
+)
+
+
+def kg_watched(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", WATCHED, *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def test_rebuild_extracts_in_a_worker_and_gives_the_graph_of_a_new_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """`kg build` over a graph that exists sends the changed document to a worker process
+    that started loading the pipeline at once, so the builder never imports spaCy (on a
+    machine of one core it extracts itself); the graph is the one a new build makes."""
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    graph = tmp_path / "graph"
+    first = kg_watched("build", str(work), "--out", str(graph), "--quiet")
+    assert first.returncode == 1 and "spacy imported: True" in first.stderr  # a new graph
+    changed = work / "cut-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    again = kg_watched("build", str(work), "--out", str(graph), "--quiet")
+    assert again.returncode == 1, again.stderr
+    assert f"spacy imported: {(os.cpu_count() or 1) < 2}" in again.stderr
+    built = [d for d in _report(graph)["documents"] if d["status"] == "built"]
+    assert [d["path"] for d in built if not d["cached"]] == [str(changed)]
+    new = tmp_path / "new"
+    build_graph([work], new)
+    assert_same_build(graph, new)
+    assert (graph / "graph.trig").read_bytes() == (new / "graph.trig").read_bytes()
+
+
+def test_rebuild_whose_worker_cannot_load_the_pipeline_says_why(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """An ontology the pipeline cannot load (a cue set entry without '='), met by the worker,
+    fails the build with the message it would give without one; the graph is kept."""
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", ontology)
+    env = {"CGKG_ONTOLOGY": str(ontology)}
+    graph = tmp_path / "graph"
+    assert kg_watched("build", str(corpus), "--out", str(graph), "--quiet", env=env).returncode == 1
+    before = current_build(graph)
+    cues = ontology / "cues.ttl"
+    text = cues.read_text(encoding="utf-8")
+    assert '"省=province"' in text
+    cues.write_text(text.replace('"省=province"', '"省province"'), encoding="utf-8")
+    failed = kg_watched("build", str(corpus), "--out", str(graph), "--quiet", env=env)
+    assert failed.returncode == 2
+    assert (
+        "E403" in failed.stderr
+        and "level-words" in failed.stderr
+        and "'省province'" in failed.stderr
+    )
+    assert "Traceback" not in failed.stderr
+    assert current_build(graph) == before
+
+
+def test_worker_that_dies_is_reported_with_the_document_it_was_given(tmp_path: Path) -> None:
+    from kg.errors import BuildError
+    from kg.parallel import _Worker
+
+    worker = _Worker(1000, True, False)
+    try:
+        worker._process.kill()  # as the kernel's out-of-memory killer would
+        pending, _ = worker.submit(CORPUS / "henan-2023-proposal-reply.txt", None)
+        with pytest.raises(BuildError, match=r"E610 .*exit status -9.*henan-2023-proposal-reply"):
+            pending.result()
+    finally:
+        worker.close()
