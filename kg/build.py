@@ -34,7 +34,7 @@ from kg.cache import (
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import extract_text
 from kg.incremental import MANIFEST_FILE, Entry, Manifest, SplicedFile
-from kg.parallel import Extracted, Runner, extract_in_order, open_runner
+from kg.parallel import Extracted, Runner, collector_paused, extract_in_order, open_runner
 from kg.rdf import document_iri
 from kg.read import read_file
 from kg.record import DocumentRecord
@@ -248,9 +248,15 @@ def build_graph(
     # a rebuild mostly extracts a few documents: then one worker process loads the pipeline
     # (a second, most of it importing spaCy) while this one finds which documents changed
     ahead = incremental and _has_manifest(root)
-    with open_runner(
-        jobs, scheduler, max_bytes=max_bytes, documents=True, shacl=shacl, ahead=ahead
-    ) as runner:
+    with (
+        open_runner(
+            jobs, scheduler, max_bytes=max_bytes, documents=True, shacl=shacl, ahead=ahead
+        ) as runner,
+        collector_paused(runner.pause_collector),
+    ):
+        # a rebuild's builder only moves documents made by its worker: its own objects
+        # (manifest entries, outcomes, some ten for each document) hold no cycles, and each
+        # full collection would walk them all
         return _build(
             sources, root, runner, (started_at, started_ns), max_bytes=max_bytes,
             progress=progress, validate=validate, shacl=shacl, incremental=incremental,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
@@ -463,9 +463,14 @@ def serve(
         _fail(exc)
 
 
-def main() -> None:  # pragma: no cover - console entry point alternative
-    app()
+def main() -> None:  # pragma: no cover - the console entry point
+    try:
+        app()
+    finally:
+        # what the command made lives until the process exits: frozen, it is not walked
+        # by the collection at exit (a tenth of a second after a build of 10,000 documents)
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -41,7 +41,14 @@ if TYPE_CHECKING:
 
     from kg.report import DocumentOutcome
 
-__all__ = ["Extracted", "Runner", "extract_in_order", "extract_path", "open_runner"]
+__all__ = [
+    "Extracted",
+    "Runner",
+    "collector_paused",
+    "extract_in_order",
+    "extract_path",
+    "open_runner",
+]
 
 
 @dataclass
@@ -122,14 +129,36 @@ def _record_cache(folder: str) -> RecordCache:
 def _build_pipeline() -> Language:
     """The pipeline, loaded once per process, its objects then moved out of the garbage
     collector's reach (``gc.freeze``): they live as long as the process, and every full
-    collection would otherwise walk them again, as would the collections at exit."""
-    nlp = load_pipeline()
+    collection would otherwise walk them again, as would the collections at exit. Loading
+    (importing spaCy, mostly) makes no garbage worth collecting: the collector waits."""
+    with collector_paused():
+        nlp = load_pipeline()
     gc.freeze()
     return nlp
 
 
-def _load_pipeline_once() -> None:
+@contextmanager
+def collector_paused(pause: bool = True) -> Iterator[None]:
+    """Pause Python's cycle collector (``gc.disable``) while the block makes many objects that
+    live on or hold no cycles; each full collection walks every object there is."""
+    enabled = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _warm_up(shacl: bool) -> None:
+    """Make a worker ready before its first document: load the pipeline and, when it checks
+    the shapes, the validator (rdflib, the shapes compiled to queries: a quarter second)."""
     _build_pipeline()
+    if shacl:
+        from kg.validate import validate_fragment
+
+        validate_fragment(b"")
 
 
 # a runner's submit takes a document's path and, when the record cache is used, the cache's
@@ -145,6 +174,9 @@ class Runner:
 
     submit: Submit
     window: int
+    # the builder may pause its cycle collector: it only moves what a worker made (see
+    # open_runner's ahead)
+    pause_collector: bool = False
 
 
 @contextmanager
@@ -156,7 +188,9 @@ def _serial(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
 def _processes(jobs: int, max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
     # spawn, not fork: the parent may hold an open RocksDB store and its threads
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load_pipeline_once) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_warm_up, initargs=(shacl,)
+    ) as pool:
         # the workers share the builder's disk: each writes its documents to the cache
         yield Runner(
             lambda path, cache_to: (
@@ -207,7 +241,7 @@ class _Worker:
         self._conn, child = context.Pipe()
         for stream in (sys.stdout, sys.stderr):  # or a forked child could write them again
             stream.flush()
-        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, shacl), daemon=True)
         self._process.start()
         child.close()
         self._paths: list[Path] = []  # sent, in order
@@ -253,12 +287,12 @@ class _Reply:
         return self.worker.reply(self.index)
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, shacl: bool) -> None:
     """A worker's loop: load the pipeline, then extract each document sent, until the pipe
     closes. An error goes back to the builder, which raises it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on a terminal stops the builder
     try:
-        _build_pipeline()
+        _warm_up(shacl)
         while True:
             try:
                 request = conn.recv()
@@ -281,7 +315,7 @@ def _single_threaded() -> bool:
 def _ahead(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
     worker = _Worker(max_bytes, documents, shacl)
     try:
-        yield Runner(worker.submit, 4)
+        yield Runner(worker.submit, 4, pause_collector=True)
     finally:
         worker.close()
 

@@ -8,7 +8,7 @@ loudly instead of minting a new one.
 >>> vocab.regions["330723"].name, vocab.regions["330723"].province
 ('武义县', '330000')
 >>> CGKG.Adoption
-rdflib.term.URIRef('https://w3id.org/cgkg/ontology#Adoption')
+'https://w3id.org/cgkg/ontology#Adoption'
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.namespace import ClosedNamespace, Namespace
 
 from kg.errors import OntologyError
 
@@ -47,7 +46,7 @@ __all__ = [
 
 BASE = "https://w3id.org/cgkg/"
 _CGKG_URI = BASE + "ontology#"
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -92,6 +91,39 @@ def _parse(path: Path) -> list[ox.Quad]:
         return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except (SyntaxError, OSError, ValueError) as exc:
         raise OntologyError("E401", path=path, reason=exc) from exc
+
+
+class ClosedNamespace:
+    """The IRIs of a namespace's terms, as strings: ``CGKG.Mechanism`` or ``CGKG["Mechanism"]``.
+
+    Only the terms it was made with exist, so a typo in code fails loudly (E402) instead of
+    minting a new term. (rdflib has one too; importing rdflib costs a build a tenth of a
+    second, in every process.)
+
+    >>> CGKG["Mechanismus"]
+    Traceback (most recent call last):
+    kg.errors.OntologyError: E402 term 'Mechanismus' is not defined in the ontology namespace https://w3id.org/cgkg/ontology#
+    """
+
+    def __init__(self, uri: str, terms: Iterable[str]) -> None:
+        self._uri = uri
+        self._terms = frozenset(terms)
+
+    def __getitem__(self, term: str) -> str:
+        if term not in self._terms:
+            raise OntologyError("E402", term=term, namespace=self._uri)
+        return self._uri + term
+
+    def __getattr__(self, term: str) -> str:
+        if term.startswith("__"):  # copy, pickle and friends look for special methods
+            raise AttributeError(term)
+        return self[term]
+
+    def __str__(self) -> str:
+        return self._uri
+
+    def __repr__(self) -> str:
+        return f"ClosedNamespace({self._uri!r}, {len(self._terms)} terms)"
 
 
 CGKG = ClosedNamespace(_CGKG_URI, _cgkg_terms(ontology_dir()))
@@ -365,7 +397,7 @@ def _first(p: dict, prop: str, lang: str | None = "*") -> str | None:
 
 
 def _tables(props: dict) -> Vocabulary:
-    skos, cg = str(SKOS), _CGKG_URI
+    skos, cg = SKOS, _CGKG_URI
     regions, mechanisms, organs, cues = {}, {}, {}, {}
     generic: list[str] = []
     for iri, p in props.items():
