@@ -313,7 +313,12 @@ def _single_threaded() -> bool:
 
 @contextmanager
 def _ahead(max_bytes: int, documents: bool, shacl: bool) -> Iterator[Runner]:
-    worker = _Worker(max_bytes, documents, shacl)
+    try:
+        worker = _Worker(max_bytes, documents, shacl)
+    except OSError:  # no process to be had (memory, a limit on processes): extract here
+        with _serial(max_bytes, documents, shacl) as runner:
+            yield runner
+        return
     try:
         yield Runner(worker.submit, 4, pause_collector=True)
     finally:

@@ -236,3 +236,48 @@ def test_worker_that_dies_is_reported_with_the_document_it_was_given(tmp_path: P
             pending.result()
     finally:
         worker.close()
+
+
+def test_rebuild_without_a_worker_process_extracts_in_the_builder(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no process can be started (out of memory, a limit on processes), a rebuild
+    extracts the changed document itself instead of failing."""
+    import multiprocessing.context
+
+    import kg.parallel
+
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    graph = tmp_path / "graph"
+    build_graph([work], graph)
+    changed = work / "cut-5.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+
+    def refuse(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    started = []
+    monkeypatch.setattr(kg.parallel, "_pipeline_loaded", lambda: False)  # as in a new process
+    monkeypatch.setattr(kg.parallel, "_Worker", _Recorded(kg.parallel._Worker, started))
+    for kind in (multiprocessing.context.ForkProcess, multiprocessing.context.SpawnProcess):
+        monkeypatch.setattr(kind, "start", refuse)
+    report = build_graph([work], graph)
+    assert started == ["tried"]  # the rebuild asked for a worker
+    assert [d.path for d in report.documents if d.status == "built" and not d.cached] == [
+        str(changed)
+    ]
+    new = tmp_path / "new"
+    build_graph([work], new)
+    assert_same_build(graph, new)
+
+
+class _Recorded:
+    """A class whose every construction is noted in ``log``."""
+
+    def __init__(self, cls: type, log: list[str]) -> None:
+        self.cls, self.log = cls, log
+
+    def __call__(self, *args: object) -> object:
+        self.log.append("tried")
+        return self.cls(*args)
