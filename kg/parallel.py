@@ -109,10 +109,7 @@ def extract_path(
         return record, outcome, None
     document = CachedDocument.of(record, chars=outcome.chars)
     if shacl:
-        from kg.validate import validate_fragment
-
-        violations = validate_fragment(document.fragment)
-        outcome.violations = [f"{outcome.path}: {v}" for v in violations]
+        _check_shapes(outcome, document)
     if cache_to is not None and not outcome.violations:
         _record_cache(cache_to[0]).put(cache_to[1], document)
     return None, outcome, document
@@ -151,14 +148,27 @@ def collector_paused(pause: bool = True) -> Iterator[None]:
             gc.enable()
 
 
+def _check_shapes(outcome: DocumentOutcome, document: CachedDocument) -> None:
+    """Validate the document's graph against the shapes; the outcome lists the violations."""
+    from kg.validate import validate_fragment
+
+    violations = validate_fragment(document.fragment)
+    outcome.violations = [f"{outcome.path}: {v}" for v in violations]
+
+
 def _warm_up(shacl: bool) -> None:
     """Make a worker ready before its first document: load the pipeline and, when it checks
-    the shapes, the validator (rdflib, the shapes compiled to queries: a quarter second)."""
+    the shapes, the validator."""
     _build_pipeline()
     if shacl:
-        from kg.validate import validate_fragment
+        _load_validator()
 
-        validate_fragment(b"")
+
+def _load_validator() -> None:
+    """Import the validator and compile the shapes to queries (a quarter second)."""
+    from kg.validate import validate_fragment
+
+    validate_fragment(b"")
 
 
 # a runner's submit takes a document's path and, when the record cache is used, the cache's
@@ -228,20 +238,23 @@ class _Worker:
     """One extraction process, started before the builder knows what it will extract.
 
     It loads the pipeline (a second, most of it importing spaCy) while the builder finds
-    what changed, and then extracts documents in the order they are sent, writing each to
-    the record cache. Closing it kills the process: whatever it was doing (loading a
-    pipeline nobody needs) is thrown away, and every reply was read before.
+    what changed, and then extracts documents in the order they are sent. The builder, which
+    waits for it anyway, checks the shapes (loading the validator when the first document
+    goes out) and so writes the record cache; without the shapes the worker writes it.
+    Closing it kills the process: whatever it was doing (loading a pipeline nobody needs) is
+    thrown away, and every reply was read before.
     """
 
     def __init__(self, max_bytes: int, documents: bool, shacl: bool) -> None:
         # fork when no other thread runs (a command line build): the child has this
         # process's modules already. Else spawn: a thread may hold a lock fork would copy
         context: Any = multiprocessing.get_context("fork" if _single_threaded() else "spawn")
-        self.options = (max_bytes, documents, shacl)
+        self.options = (max_bytes, documents, False)
+        self.shacl = shacl
         self._conn, child = context.Pipe()
         for stream in (sys.stdout, sys.stderr):  # or a forked child could write them again
             stream.flush()
-        self._process = context.Process(target=_serve, args=(child, shacl), daemon=True)
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
         self._process.start()
         child.close()
         self._paths: list[Path] = []  # sent, in order
@@ -249,6 +262,10 @@ class _Worker:
         self._replies: dict[int, Any] = {}
 
     def submit(self, path: Path, cache_to: tuple[str, str] | None) -> tuple[_Pending, bool]:
+        if self.shacl:
+            if not self._paths:
+                _load_validator()  # while the worker loads the pipeline
+            cache_to = None  # the builder knows the violations: it writes the cache
         try:
             self._conn.send((path, *self.options, cache_to))
         except OSError:
@@ -270,7 +287,10 @@ class _Worker:
                 raise value
             self._replies[self._received] = value
             self._received += 1
-        return self._replies.pop(index)
+        record, outcome, document = self._replies.pop(index)
+        if self.shacl and document is not None:
+            _check_shapes(outcome, document)
+        return record, outcome, document
 
     def close(self) -> None:
         self._process.kill()
@@ -287,12 +307,12 @@ class _Reply:
         return self.worker.reply(self.index)
 
 
-def _serve(conn: Connection, shacl: bool) -> None:
+def _serve(conn: Connection) -> None:
     """A worker's loop: load the pipeline, then extract each document sent, until the pipe
     closes. An error goes back to the builder, which raises it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on a terminal stops the builder
     try:
-        _warm_up(shacl)
+        _build_pipeline()
         while True:
             try:
                 request = conn.recv()

@@ -281,3 +281,23 @@ class _Recorded:
     def __call__(self, *args: object) -> object:
         self.log.append("tried")
         return self.cls(*args)
+
+
+def test_rebuild_failing_the_shapes_is_refused_and_leaves_no_cache_entry(tmp_path: Path) -> None:
+    """In a rebuild the builder checks the shapes of what its worker extracts (it waits for
+    the worker anyway): a document that fails them is refused and not cached."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("henan-2023-proposal-reply.txt", "hunan-2022-community-service-plan.txt"):
+        shutil.copy(CORPUS / name, corpus)
+    graph = tmp_path / "graph"
+    assert kg_watched("build", str(corpus), "--out", str(graph), "--quiet").returncode == 0
+    good, before = current_build(graph), cache_entries(graph)
+    strict = stricter_shapes(tmp_path / "ontology")
+    env = {"CGKG_ONTOLOGY": str(strict)}
+    refused = kg_watched("build", str(corpus), "--out", str(graph), "--quiet", env=env)
+    assert refused.returncode == 2 and "E602" in refused.stderr
+    assert "henan-2023-proposal-reply.txt" in refused.stderr
+    assert f"spacy imported: {(os.cpu_count() or 1) < 2}" in refused.stderr
+    assert current_build(graph) == good
+    assert len(cache_entries(graph) - before) < 2  # the failing document is not among them
