@@ -27,18 +27,18 @@ from kg.cache import (
     CachedDocument,
     RecordCache,
     build_fingerprint,
-    cache_key,
     keys_fingerprint,
     ontology_fragment,
 )
 from kg.errors import BuildError, CgkgError, ExtractionError, ReadError, warning_text
 from kg.extract import extract_text
 from kg.incremental import MANIFEST_FILE, Entry, Manifest, SplicedFile
-from kg.parallel import Extracted, Runner, collector_paused, extract_in_order, open_runner
+from kg.parallel import Extracted, extract_in_order
 from kg.rdf import document_iri
 from kg.read import read_file
 from kg.record import DocumentRecord
 from kg.report import BuildReport, DocumentOutcome
+from kg.runners import Runner, collector_paused, open_runner
 from kg.store import (
     RECORDS_FILE,
     REPORT_FILE,
@@ -229,7 +229,7 @@ def build_graph(
     every document and loads a new store. ``jobs`` > 1 extracts in worker processes,
     ``scheduler`` (``tcp://host:8786``) on a Dask cluster; the output is the same. A
     rebuild of one job extracts in one worker process started at once (see
-    :func:`kg.parallel.open_runner`).
+    :func:`kg.runners.open_runner`).
 
     ``shacl`` validates every newly extracted document's graph against
     ``ontology/shapes.ttl`` where it is extracted (so it runs in the workers, and a cached
@@ -303,7 +303,11 @@ def _build(
             started=started_ns,
         )
         previous = _previous_manifest(root, manifest.fingerprint) if incremental else None
-        if previous is not None and _mostly_changed(paths, previous, manifest):
+        if previous is not None and previous.mostly_changed(
+            {document_id(path): path for path in paths},
+            keys=manifest.keys,
+            max_bytes=manifest.max_bytes,
+        ):
             previous = None  # a new store, bulk loaded, costs less than replacing most graphs
         reusable, before = None, None  # the previous build, when its files can be copied
         if previous is not None:
@@ -451,39 +455,6 @@ def _has_manifest(root: Path) -> bool:
         return (current_build(root) / MANIFEST_FILE).is_file()
     except CgkgError:
         return False
-
-
-def _mostly_changed(paths: list[Path], previous: Manifest, manifest: Manifest) -> bool:
-    """Whether half or more of the previous build's documents are gone or changed.
-
-    Replacing a graph in the copied store removes its old quads first, which costs about as
-    much a quad as loading it (10 µs): past half the corpus, a new store bulk loaded from the
-    record cache is cheaper. Changes are counted on a sample of at most ~256 files, by
-    signature and then by cache key (a file only touched is not changed); the documents
-    gone are counted whole (a corpus moved or renamed: every id or key differs).
-    """
-    present = {document_id(path): path for path in paths}
-    gone = sum(1 for doc_id in previous.documents if doc_id not in present)
-    sample = [(doc_id, path) for doc_id, path in present.items() if doc_id in previous.documents]
-    sample = sample[:: max(1, len(sample) // 256)]
-    # a signature vouches for a file only under the same key fingerprint and size limit (a
-    # build with --validate after one without keys every document anew)
-    same_keys = (previous.keys, previous.max_bytes) == (manifest.keys, manifest.max_bytes)
-    changed = 0
-    for doc_id, path in sample:
-        try:
-            info = os.stat(os.fsencode(path))
-        except OSError:
-            changed += 1  # unreadable now: its graph goes
-            continue
-        if not same_keys or previous.unchanged(doc_id, path, info) is None:
-            key = cache_key(
-                path, doc_id=doc_id, max_bytes=manifest.max_bytes, fingerprint=manifest.keys,
-                info=info,
-            )  # fmt: skip
-            changed += key != previous.documents[doc_id].key
-    estimate = gone + (changed / len(sample) * (len(previous.documents) - gone) if sample else 0)
-    return 2 * estimate >= len(previous.documents) > 0
 
 
 def _update_store(

@@ -155,7 +155,7 @@ def test_build_dask_scheduler_unreachable_keeps_nothing(corpus: Path, tmp_path: 
 
 
 # a rebuild's worker: started at once, it loads the pipeline while the builder finds what
-# changed (kg.parallel.open_runner, ahead=True)
+# changed (kg.runners.open_runner, ahead=True)
 
 ADDED = "\n2022年以来，本市全面推行五社联动机制。\n"
 # runs `kg ARGS…` and then says on stderr whether the building process itself imported spaCy
@@ -226,7 +226,7 @@ def test_rebuild_whose_worker_cannot_load_the_pipeline_says_why(
 
 def test_worker_that_dies_is_reported_with_the_document_it_was_given(tmp_path: Path) -> None:
     from kg.errors import BuildError
-    from kg.parallel import _Worker
+    from kg.runners import _Worker
 
     worker = _Worker(1000, True, False)
     try:
@@ -245,7 +245,7 @@ def test_rebuild_without_a_worker_process_extracts_in_the_builder(
     extracts the changed document itself instead of failing."""
     import multiprocessing.context
 
-    import kg.parallel
+    import kg.runners
 
     work = tmp_path / "corpus"
     shutil.copytree(corpus, work)
@@ -258,8 +258,8 @@ def test_rebuild_without_a_worker_process_extracts_in_the_builder(
         raise OSError(11, "Resource temporarily unavailable")
 
     started = []
-    monkeypatch.setattr(kg.parallel, "_pipeline_loaded", lambda: False)  # as in a new process
-    monkeypatch.setattr(kg.parallel, "_Worker", _Recorded(kg.parallel._Worker, started))
+    monkeypatch.setattr(kg.runners, "_pipeline_loaded", lambda: False)  # as in a new process
+    monkeypatch.setattr(kg.runners, "_Worker", _Recorded(kg.runners._Worker, started))
     for kind in (multiprocessing.context.ForkProcess, multiprocessing.context.SpawnProcess):
         monkeypatch.setattr(kind, "start", refuse)
     report = build_graph([work], graph)
