@@ -212,6 +212,37 @@ def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: se
 @pytest.mark.parametrize(
     ("sentence", "found"),
     [
+        # a count followed by a reform or campaign word, counting words: one reform
+        ("深化“五个通办”改革，实施“九大能力提升”行动。", {"五个通办", "九大能力提升"}),
+        # a count with no such word after it sums up a list; one counting numbers is targets
+        ("打好“三大攻坚战”，落实“四个走在前”，实施“六个一”工程、“三个一万亿”工程。", set()),
+    ],
+)
+def test_extract_counted_name_is_a_mechanism_only_as_a_campaign(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # each unit its own policy, file or task: a method applied unit by unit
+        (
+            "以“一楼一策”化解问题楼盘，推行“一事一议”，扎实推进“每月一题”。",
+            {"一楼一策", "一事一议", "每月一题"},
+        ),  # fmt: skip
+        # a layout of places, a pair of indicators, parts counted in numbers: no method
+        ("构建“一江一河”格局，实现“一升一降”，建设“一城一区三基地”、“一数一源一标准”。", set()),
+    ],
+)
+def test_extract_distributive_slogan(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
         # the programme word inside the quotes: the name needs a governance term, as after them
         ("推动“省级普惠托育服务扩容示范项目”落地。", {"省级普惠托育服务扩容示范项目"}),
         ("推广“桃源村经验”。", {"桃源村经验"}),

@@ -141,6 +141,8 @@ class MechanismFinder:
             "|".join(f"(?:{p})" for p in vocab.cue("not-mechanism-patterns"))
         )
         self._not = set(vocab.cue("not-mechanisms"))
+        self._counted_name = re.compile("|".join(vocab.cue("counted-name-patterns")))
+        self._distributive = re.compile("|".join(vocab.cue("distributive-slogan-patterns")))
         self._measure = tuple(vocab.cue("measure-words"))
         self._numerals = set(vocab.cue("numerals"))
         self._numeral_chars = "".join(sorted(self._numerals))  # for str.lstrip
@@ -281,7 +283,7 @@ class MechanismFinder:
         passed_over: list[re.Match[str]] = []
         for m in _QUOTED.finditer(text):
             name = m.group(1).strip()
-            if self._rejected(name) or "《" in name or "》" in name or self._is_count(name):
+            if self._never(name) or "《" in name or "》" in name or self._is_count(name):
                 continue
             after = text[m.end() : m.end() + 80]
             series = self._series.match(after)  # names in a row share the word after them
@@ -289,6 +291,9 @@ class MechanismFinder:
             after = after[:40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
+            counted = self._counted_name.match(name)
+            if counted and not self._counted_campaign(name[counted.end() :], tail):
+                continue  # “三大攻坚战”: a list summed up; but “五个通办”改革 is one reform
             slug = self._known(name)
             if (
                 slug is None
@@ -364,8 +369,20 @@ class MechanismFinder:
             return not any(w in run for w in self._modifier_breaks)
         return True
 
-    def _rejected(self, name: str) -> bool:
+    def _never(self, name: str) -> bool:
         return name in self._not or self._not_pattern.search(name) is not None
+
+    def _rejected(self, name: str) -> bool:
+        return self._never(name) or self._counted_name.match(name) is not None
+
+    def _counted_campaign(self, counted: str, tail: str) -> bool:
+        """Whether a quoted name that starts with a count, of which ``counted`` is what it
+        counts, names a campaign or method: one of their words follows it (``tail``), and it
+        counts things named in words (“五个通办”改革), not numbers (“六个一”工程)."""
+        suffix = self._suffix_of(tail)
+        if suffix not in self._campaign_suffixes and suffix not in self._method_suffixes:
+            return False
+        return len(counted) >= 2 and all(is_cjk(ch) and ch not in self._numerals for ch in counted)
 
     def _accept_quoted(self, name: str, suffix: str | None, *, after: str = "") -> bool:
         """Whether a quoted name that is not in the vocabulary is a mechanism, given the
@@ -378,8 +395,8 @@ class MechanismFinder:
         """
         if suffix in self._method_suffixes or suffix in self._campaign_suffixes:
             return True
-        if name.endswith(self._named_methods):
-            return True
+        if name.endswith(self._named_methods) or self._distributive.match(name):
+            return True  # “积分制度”; “一楼一策”, “每月一题”: a method applied unit by unit
         governance = self._domain.contains_any(name) or self._programme_domain.contains_any(name)
         if suffix is not None or name.endswith(self._programme_suffixes):
             # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
