@@ -77,6 +77,7 @@ def test_extract_quoted_name_before_a_campaign_word(nlp, sentence: str, found: s
         # water works, pollution control and business support are no governance programmes
         "启动绕阳河防洪治理工程，开展扬尘专项治理攻坚行动。",
         "实施受山洪地质灾害威胁群众避险搬迁工程，深入实施促进居民增收行动，开展企业帮扶行动。",
+        "推动垃圾填埋场综合治理工程。",
     ],
 )
 def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
@@ -88,6 +89,13 @@ def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
 def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
     found = labels("开展信访问题源头治理三年攻坚行动，实施夏季治安打击整治行动。", nlp=nlp)
     assert found == {"信访问题源头治理三年攻坚行动", "夏季治安打击整治行动"}
+
+
+def test_extract_unquoted_programme_after_deepening_or_firming_up(nlp) -> None:
+    """Reports deepen (深化), firm up (做实) and push (推动) programmes as often as they
+    carry them out (实施)."""
+    found = labels("进一步做实品质养老工程，深化物业服务提升行动，推动关爱女性保障计划。", nlp=nlp)
+    assert found == {"品质养老工程", "物业服务提升行动", "关爱女性保障计划"}
 
 
 @pytest.mark.parametrize(
