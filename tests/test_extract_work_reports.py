@@ -220,6 +220,23 @@ def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: se
 @pytest.mark.parametrize(
     ("sentence", "found"),
     [
+        # a bare quoted name of a government-service reform: one window, no certificates,
+        # services joined up or online, benefits without applying
+        (
+            "提高线下“一窗综办”水平，加快实现“免证苏州”，优化“跨省专窗”，推行“即申即享”。",
+            {"一窗综办", "免证苏州", "跨省专窗", "即申即享"},
+        ),
+        # a bare quoted name without a governance term stays a phrase
+        ("打响“三亚芒果”，建设“城市之窗”。", set()),
+    ],
+)
+def test_extract_bare_quoted_service_reform(nlp, sentence: str, found: set[str]) -> None:
+    assert labels(sentence, nlp=nlp) == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
         # a count followed by a reform or campaign word, counting words: one reform
         ("深化“五个通办”改革，实施“九大能力提升”行动。", {"五个通办", "九大能力提升"}),
         # a count with no such word after it sums up a list; one counting numbers is targets
