@@ -96,7 +96,9 @@ def _key(violations: list, named: set[str] | None = None) -> list[tuple]:
     def value(v: str | None) -> str | None:
         return v if named is None or v in named else None
 
-    return sorted((v.focus, v.path, v.message, v.severity, value(v.value)) for v in violations)
+    rows = [(v.focus, v.path, v.message, v.severity, value(v.value)) for v in violations]
+    # a violation may lack a path or a value: None sorts before any text
+    return sorted(rows, key=lambda row: [(x is not None, x or "") for x in row])
 
 
 @pytest.fixture(scope="module")
