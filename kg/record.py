@@ -71,7 +71,12 @@ class Dates:
 
 @dataclass(frozen=True, slots=True)
 class Mechanism:
-    """A mechanism the document names; ``id`` is the vocabulary slug or a minted one."""
+    """A mechanism the document names; ``id`` is the vocabulary slug or a minted one.
+
+    ``label`` is its name as the document writes it, without quotes and a trailing 机制 or
+    模式 (the vocabulary's own label when the text writes that anywhere, or only adds a
+    suffix or a word for whose it is); the graph names a vocabulary mechanism by ``id``.
+    """
 
     id: str
     label: str

@@ -19,7 +19,7 @@ Discovery rules (cue words in ``ontology/cues.ttl``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.segment import is_cjk
@@ -78,6 +78,9 @@ class MechanismFinder:
         self._holders = Lexicon({w: True for w in vocab.cue("words-holding-names")})
         self._suffixes = sorted(vocab.cue("mechanism-suffixes"), key=len, reverse=True)
         self._suffix_set = frozenset(self._suffixes)
+        self._label_tails = sorted(
+            {*self._suffixes, *vocab.cue("generic-name-tails")}, key=len, reverse=True
+        )
         self._suffix_lengths = sorted({len(s) for s in self._suffixes}, reverse=True)
         # a quoted name that ends in one of these words (“…示范项目”) carries its suffix
         self._name_endings = tuple(s for s in self._suffixes if len(s) > 1)
@@ -180,11 +183,7 @@ class MechanismFinder:
                 for q in quoted
             ):
                 continue
-            label = entry.label
-            written = mechanism_label(m.key, suffix=self._label_suffix)
-            extra = written[: -len(label)] if written.endswith(label) else ""
-            if extra and extra not in self._qualifiers:
-                label = written  # the text's more specific wording (城市社区15分钟生活圈)
+            label = self._written_label(entry.label, m.key)
             found.append(MechanismMention(m.start, m.end, m.key, label, m.value, False))
         found += self._split_names(text, found)
         taken = [(m.start, m.end) for m in found]
@@ -194,7 +193,36 @@ class MechanismFinder:
             found.append(mention)
             taken.append((mention.start, mention.end))
         found.sort(key=lambda m: (m.start, m.end))
-        return found
+        # one label for each vocabulary mechanism in a text: the vocabulary's if the text
+        # writes it so anywhere (四治融合, besides 自治、法治、德治、数治融合), else the first
+        # written; one mechanism is adopted once per adopter and status
+        chosen: dict[str, str] = {}
+        for mention in found:
+            if mention.slug is not None:
+                canonical = self.vocab.mechanisms[mention.slug].label
+                first = chosen.setdefault(mention.slug, mention.label)
+                if first != canonical and mention.label == canonical:
+                    chosen[mention.slug] = canonical
+        return [
+            replace(x, label=chosen[x.slug]) if x.slug and chosen[x.slug] != x.label else x
+            for x in found
+        ]
+
+    def _written_label(self, label: str, key: str) -> str:
+        """The label of a vocabulary mechanism written as ``key``: the name as the text writes
+        it (城市社区15分钟生活圈, 完整社区建设), as gold annotations give it, unless the text only
+        adds a word for whose it is or the field it works in (全省一网通办, 城市运行一网统管)
+        or a suffix word (接诉即办改革, 五社联动机制): then the vocabulary's label."""
+        written = mechanism_label(key, suffix=self._label_suffix)
+        core = written
+        for tail in self._label_tails:
+            if core.endswith(tail) and core[: -len(tail)].endswith(label):
+                core = core[: -len(tail)]  # 接诉即办改革, 一门式服务, 城市…设施建设工程
+                break
+        if core in label:
+            return label  # the name itself, or a short form of it (共同缔造)
+        extra = core[: -len(label)] if core.endswith(label) else None
+        return label if extra in self._qualifiers else written
 
     def _split_names(self, text: str, found: list[MechanismMention]) -> list[MechanismMention]:
         """Vocabulary names written in two parts: the first part quoted (“三医”联动, and
