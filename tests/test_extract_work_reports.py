@@ -86,6 +86,12 @@ def test_extract_unquoted_programmes_of_other_domains_are_not_mechanisms(
     assert labels(sentence, nlp=nlp) == set()
 
 
+def test_extract_unquoted_programme_for_children_or_jobs(nlp) -> None:
+    """Programmes for children and for employment are public services (民生) too."""
+    found = labels("实施孤独症儿童优康支持工程，实施舒心就业工程，实施产业升级工程。", nlp=nlp)
+    assert found == {"孤独症儿童优康支持工程", "舒心就业工程"}
+
+
 def test_extract_unquoted_governance_programme_is_still_found(nlp) -> None:
     found = labels("开展信访问题源头治理三年攻坚行动，实施夏季治安打击整治行动。", nlp=nlp)
     assert found == {"信访问题源头治理三年攻坚行动", "夏季治安打击整治行动"}
