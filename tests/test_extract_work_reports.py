@@ -234,40 +234,24 @@ def test_extract_numbered_slogan_with_a_brand_word(nlp, sentence: str, found: se
         ),
         # a bare quoted name without a governance term stays a phrase
         ("打响“三亚芒果”，建设“城市之窗”。", set()),
-    ],
-)
-def test_extract_bare_quoted_service_reform(nlp, sentence: str, found: set[str]) -> None:
-    assert labels(sentence, nlp=nlp) == found
-
-
-@pytest.mark.parametrize(
-    ("sentence", "found"),
-    [
         # a count followed by a reform or campaign word, counting words: one reform
         ("深化“五个通办”改革，实施“九大能力提升”行动。", {"五个通办", "九大能力提升"}),
         # a count with no such word after it sums up a list; one counting numbers is targets
         ("打好“三大攻坚战”，落实“四个走在前”，实施“六个一”工程、“三个一万亿”工程。", set()),
-    ],
-)
-def test_extract_counted_name_is_a_mechanism_only_as_a_campaign(
-    nlp, sentence: str, found: set[str]
-) -> None:
-    assert labels(sentence, nlp=nlp) == found
-
-
-@pytest.mark.parametrize(
-    ("sentence", "found"),
-    [
         # each unit its own policy, file or task: a method applied unit by unit
         (
             "以“一楼一策”化解问题楼盘，推行“一事一议”，扎实推进“每月一题”。",
             {"一楼一策", "一事一议", "每月一题"},
-        ),  # fmt: skip
+        ),
         # a layout of places, a pair of indicators, parts counted in numbers: no method
         ("构建“一江一河”格局，实现“一升一降”，建设“一城一区三基地”、“一数一源一标准”。", set()),
     ],
 )
-def test_extract_distributive_slogan(nlp, sentence: str, found: set[str]) -> None:
+def test_extract_quoted_slogans_by_their_words_and_form(
+    nlp, sentence: str, found: set[str]
+) -> None:
+    """Quoted names made mechanisms by a service-reform word in them, by a campaign word
+    after a count, or by the one-per-unit form, beside look-alikes that are not."""
     assert labels(sentence, nlp=nlp) == found
 
 
