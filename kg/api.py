@@ -36,7 +36,7 @@ class Graph:
         self.store = GraphStore.open(self.path)
 
     def __repr__(self) -> str:
-        return f"kg.Graph({str(self.path)!r}: {self.store.count()} quads)"
+        return f"kg.Graph({str(self.path)!r}: {self.store.reported_count()} quads)"
 
     def table(self, name: str, **params: Any) -> Table:
         """Named query ``name`` as a :class:`~kg.store.Table`."""

@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -374,7 +375,20 @@ class GraphStore:
             raise QueryError("E506", reason=exc) from exc
 
     def count(self) -> int:
+        """The number of quads, counted in the store: it reads every quad (0.75 s at 10,000
+        documents) and leaves the store's caches cold for the queries that follow."""
         return len(self.store)
+
+    def reported_count(self) -> int:
+        """The number of quads as this build's report gives it (the build counted what it
+        loaded), without reading the store; :meth:`count` when there is no report."""
+        if self.path is not None:
+            try:
+                report = json.loads((self.path / REPORT_FILE).read_text(encoding="utf-8"))
+                return int(report["quads"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        return self.count()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
