@@ -50,6 +50,13 @@ def test_extract_city_of_another_province_named_as_a_partner(
     assert regions(sentence, nlp=nlp) == found
 
 
+def test_extract_county_short_name_at_one_end_of_a_route(nlp) -> None:
+    """A county's short name glued to 至 is one end of a route (多伦县 of the report's
+    锡林郭勒盟), which makes the other end a place too."""
+    found = regions("确保多伦至承德特高压外送通道纳规。", nlp=nlp, city="锡林郭勒盟")
+    assert found == {"多伦县", "承德市"}
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
