@@ -55,6 +55,13 @@ def test_extract_county_short_name_at_one_end_of_a_route(nlp) -> None:
     锡林郭勒盟), which makes the other end a place too."""
     found = regions("确保多伦至承德特高压外送通道纳规。", nlp=nlp, city="锡林郭勒盟")
     assert found == {"多伦县", "承德市"}
+    # a route may end at a landmark named after a city: 镇江关 is a town's pass, not 镇江
+    found = regions("川青铁路青白江至镇江关段通车运营。", nlp=nlp, city="成都市")
+    assert found == {"青白江区"}
+    # but 关于 after a name is "about"
+    finder = nlp.get_pipe("cgkg_regions").finder
+    assert finder.names_landmark("镇江关段", 0, 2)
+    assert not finder.names_landmark("深圳关于共建园区的协议", 0, 2)
 
 
 @pytest.mark.parametrize(

@@ -283,8 +283,8 @@ class RegionFinder:
         taken_spans = SpanSet(taken)
         candidates = []
         for m in self.partner_lexicon().longest(text):
-            if taken_spans.overlaps(m.start, m.end):
-                continue
+            if taken_spans.overlaps(m.start, m.end) or self.names_landmark(text, m.start, m.end):
+                continue  # 镇江关 at the end of a route is a town's pass, not 镇江
             outside = tuple(
                 c for c in m.value if province not in {e.code for e in self.vocab.chain(c)}
             )
