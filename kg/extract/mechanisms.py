@@ -320,12 +320,13 @@ class MechanismFinder:
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
             counted = self._counted_name.match(name)
-            if counted and not self._counted_campaign(name[counted.end() :], tail):
-                continue  # “三大攻坚战”: a list summed up; but “五个通办”改革 is one reform
             slug = self._known(name)
+            suffix = self._suffix_of(tail) if counted or slug is None else None
+            if counted and not self._counted_campaign(name[counted.end() :], suffix):
+                continue  # “三大攻坚战”: a list summed up; but “五个通办”改革 is one reform
             if (
                 slug is None
-                and not self._accept_quoted(name, self._suffix_of(tail), after=tail[:8])
+                and not self._accept_quoted(name, suffix, after=tail[:8])
                 and not self._modified_campaign_of(tail)
             ):
                 passed_over.append(m)
@@ -403,11 +404,11 @@ class MechanismFinder:
     def _rejected(self, name: str) -> bool:
         return self._never(name) or self._counted_name.match(name) is not None
 
-    def _counted_campaign(self, counted: str, tail: str) -> bool:
+    def _counted_campaign(self, counted: str, suffix: str | None) -> bool:
         """Whether a quoted name that starts with a count, of which ``counted`` is what it
-        counts, names a campaign or method: one of their words follows it (``tail``), and it
-        counts things named in words (“五个通办”改革), not numbers (“六个一”工程)."""
-        suffix = self._suffix_of(tail)
+        counts, names a campaign or method: one of their words follows it (``suffix``, see
+        :meth:`_suffix_of`), and it counts things named in words (“五个通办”改革), not
+        numbers (“六个一”工程)."""
         if suffix not in self._campaign_suffixes and suffix not in self._method_suffixes:
             return False
         return len(counted) >= 2 and all(is_cjk(ch) and ch not in self._numerals for ch in counted)
