@@ -98,20 +98,37 @@ def oxigraph_rows(store: GraphStore, name: str) -> list[tuple]:
     return list(run_query(name, store=store, **PARAMS).rows)
 
 
+def reference_loop() -> float:
+    """Seconds for a fixed loop of Python arithmetic (about 4 ms at this machine's full speed).
+
+    A shared host runs the same work at different speeds from one minute to the next (here
+    up to 1.8x slower for minutes at a time); timed after each query, this loop shows at what
+    speed a median latency was taken.
+    """
+    started = time.perf_counter()
+    total = 0
+    for i in range(100_000):
+        total += i * i
+    return time.perf_counter() - started
+
+
 def embedded(
     store: GraphStore, name: str, *, runs: int, budget: float
-) -> tuple[list[float], list[tuple]]:
+) -> tuple[list[float], list[tuple], list[float]]:
     """Latencies of up to ``runs`` runs of ``name`` on ``store`` (fewer after ``budget`` s),
-    after ``WARM_UP`` untimed runs: the latency of a store in use, not of its first reads."""
+    after ``WARM_UP`` untimed runs: the latency of a store in use, not of its first reads.
+    Also the time of :func:`reference_loop`, run after each."""
     for _ in range(WARM_UP):
         oxigraph_rows(store, name)
     times: list[float] = []
+    references: list[float] = []
     rows: list[tuple] = []
     while len(times) < runs and (sum(times) < budget or not times):
         started = time.perf_counter()
         rows = oxigraph_rows(store, name)
         times.append(time.perf_counter() - started)
-    return times, rows
+        references.append(reference_loop())
+    return times, rows, references
 
 
 def rdflib_rows(dataset: rdflib.Dataset, text: str) -> list[tuple]:
@@ -160,10 +177,16 @@ def main() -> None:
         show(f"graph {label}: documents, quads, graph.trig MiB",
              (report["built"], report["quads"], size))  # fmt: skip
         for name in QUERIES:
-            ox_times, ox_rows = embedded(store, name, runs=args.runs, budget=args.budget)
+            ox_times, ox_rows, references = embedded(
+                store, name, runs=args.runs, budget=args.budget
+            )
             show(
                 f"{name}: pyoxigraph median ms, {label}",
                 round(1000 * statistics.median(ox_times), 1),
+            )
+            show(
+                f"{name}: reference loop median ms, {label}",
+                round(1000 * statistics.median(references), 1),
             )
             if graph == args.graphs[0]:  # rdflib is compared on the first graph
                 # the same text for both engines, its parameters bound in a VALUES block
