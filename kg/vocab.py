@@ -163,6 +163,7 @@ class MechanismEntry(_ByFields):
     components: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     marked_only: bool = False
+    unmarked_labels: tuple[str, ...] = ()  # of a marked-only entry, those matched unmarked
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +427,7 @@ def _tables(props: dict) -> Vocabulary:
                 components=tuple(_values(p, cg + "component")),
                 related=tuple(sorted(_local(r) for r in _values(p, skos + "related"))),
                 marked_only=_first(p, cg + "matchOnlyWhenMarked") == "true",
+                unmarked_labels=tuple(sorted(_values(p, cg + "unmarkedLabel", "zh-Hans"))),
             )
         elif "OrganType" in types:
             slug = _local(iri)

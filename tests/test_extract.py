@@ -235,6 +235,9 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("做到“应保尽保”。", set()),
         ("推进社区协商。", set()),
         ("健全“社区协商”机制。", {"社区协商"}),
+        # a longer form that is no ordinary phrase needs no marking; counted places do
+        ("推进完整社区建设。", {"完整社区建设"}),
+        ("建成完整社区3个。", set()),
         # a campaign word (工程, 行动, 改革) after a quoted name makes it a campaign of its own
         ("全面实施“六邻”工程。", {"六邻"}),
         ("集中开展“清三欠”行动。", {"清三欠"}),

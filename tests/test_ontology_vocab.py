@@ -170,6 +170,21 @@ def test_ontology_vocab_alt_labels_never_name_another_mechanism(mechanisms: Grap
     assert shared == {}
 
 
+def test_ontology_vocab_unmarked_labels_are_alt_labels_of_marked_only_mechanisms(
+    mechanisms: Graph,
+) -> None:
+    """An unmarked label lifts the marking rule for one written form, so it must be a form
+    the mechanism is matched by, and the mechanism one that needs marking at all."""
+    misplaced = [
+        (m, str(label))
+        for m, label in mechanisms.subject_objects(CGKG.unmarkedLabel)
+        if (m, SKOS.altLabel, label) not in mechanisms
+        or (m, CGKG.matchOnlyWhenMarked, Literal(True)) not in mechanisms
+    ]
+    assert misplaced == []
+    assert any(True for _ in mechanisms.subject_objects(CGKG.unmarkedLabel))
+
+
 def test_ontology_vocab_alt_label_differs_from_own_pref_label(mechanisms: Graph) -> None:
     for m in all_mechanisms(mechanisms):
         assert not set(labels(mechanisms, m, SKOS.prefLabel)) & set(

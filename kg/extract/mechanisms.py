@@ -164,7 +164,8 @@ class MechanismFinder:
         """All mechanism mentions in text order.
 
         A vocabulary name that is also an ordinary phrase (社区协商) counts only when quoted
-        or followed by a mechanism suffix, and none counts inside a longer word that only
+        or followed by a mechanism suffix (its longer labels that are not, 完整社区建设, count
+        anywhere), and none counts inside a longer word that only
         holds it (人大工委, cue:words-holding-names); a quoted new name that contains a vocabulary
         name (“万户…适老化改造”项目) wins over it; otherwise the vocabulary wins.
         """
@@ -174,7 +175,11 @@ class MechanismFinder:
         holders = [(w.start, w.end) for w in self._holders.all(text)]
         for m in self._lexicon.longest(text):
             entry = self.vocab.mechanisms[m.value]
-            if entry.marked_only and not self._marked(text, m.start, m.end):
+            if (
+                entry.marked_only
+                and m.key not in entry.unmarked_labels
+                and not self._marked(text, m.start, m.end)
+            ):
                 continue
             if any(s <= m.start and m.end <= e for s, e in holders):
                 continue  # 人大工委 holds 大工委, 负面清单制度 holds 清单制: other words
