@@ -238,6 +238,9 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         # a longer form that is no ordinary phrase needs no marking; counted places do
         ("推进完整社区建设。", {"完整社区建设"}),
         ("建成完整社区3个。", set()),
+        # 自治 is a governance term, but not inside the name of an autonomous region
+        ("争创“自治区主席质量奖”。", set()),
+        ("推广“村民自治”。", {"村民自治"}),
         # a campaign word (工程, 行动, 改革) after a quoted name makes it a campaign of its own
         ("全面实施“六邻”工程。", {"六邻"}),
         ("集中开展“清三欠”行动。", {"清三欠"}),

@@ -103,6 +103,7 @@ class MechanismFinder:
         self._domain = Lexicon({w: True for w in vocab.cue("domain-terms")})
         self._programme_domain = Lexicon({w: True for w in vocab.cue("programme-domain-terms")})
         self._brand = Lexicon({w: True for w in vocab.cue("governance-brand-terms")})
+        self._term_holders = tuple(vocab.cue("words-holding-terms"))
         self._method_suffixes = tuple(vocab.cue("method-suffixes"))
         self._campaign_suffixes = frozenset(vocab.cue("campaign-suffixes"))
         # “医养康孝”老年友善服务模式: a few more words, then a method word, name a method.
@@ -436,7 +437,7 @@ class MechanismFinder:
             # “三亚芒果”品牌: a place whose name starts with a numeral makes no slogan
             place = any(name[:size] in self._place_names for size in range(2, 6))
             return governance or (self._is_slogan(name) and not place)
-        brand = self._brand.contains_any(name) and len(name) <= 10
+        brand = self._brand.contains_any(self._without_term_holders(name)) and len(name) <= 10
         if name.endswith(self._name_endings):
             # “…托育服务发展示范项目”, “余村经验”: the name carries its programme word
             return governance or brand
@@ -453,6 +454,13 @@ class MechanismFinder:
             # working arrangement, named as such by a governance term in it or right after it
             return brand or self._programme_domain.contains_any(name + after)
         return brand
+
+    def _without_term_holders(self, name: str) -> str:
+        """``name`` with the words that hold a governance term without meaning it blanked out
+        (自治区 holds 自治)."""
+        for word in self._term_holders:
+            name = name.replace(word, "|")
+        return name
 
     def _is_compound(self, name: str) -> bool:
         """Whether ``name`` joins three or more short words with plus signs
