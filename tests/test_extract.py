@@ -51,6 +51,16 @@ def test_extract_national_ministries_by_name_and_short_form(nlp) -> None:
     assert "工信部" in national["工业和信息化部"]
 
 
+def test_extract_members_of_a_body_are_not_the_body(nlp) -> None:
+    """市政协委员 and 市人大代表 are the members of the CPPCC and the congress; the bodies
+    themselves are named only where the text speaks of them (市人大常委会, 市政协)."""
+    report = "沈阳市政府工作报告\n请市政协委员提出意见。办理市人大代表建议120件。\n"
+    assert {a.name for a in extract(report, nlp=nlp).agencies} == {"沈阳市人民政府"}
+    report += "自觉接受市人大常委会监督和市政协民主监督。\n"
+    names = {a.name for a in extract(report, nlp=nlp).agencies}
+    assert names == {"沈阳市人民政府", "沈阳市人民代表大会常务委员会", "政协沈阳市委员会"}
+
+
 def test_extract_autonomous_region_level_word_is_the_authors_autonomous_region(nlp) -> None:
     """自治区党委 in a 锡林郭勒盟 report is 内蒙古's Party committee; in a 河南省 text it is some
     other region's, so it is left unresolved rather than read as 河南's."""

@@ -7,6 +7,7 @@ self reference (我省). National bodies (民政部) need no region.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon, Match
@@ -55,6 +56,9 @@ class AgencyFinder:
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
+        self._members = re.compile(
+            "|".join(f"(?:{p})" for p in vocab.cue("agency-member-patterns"))
+        )
         own = frozenset(vocab.cue("own-prefixes"))
         #: two characters each (我省, 本市), so the two before an agency are looked up
         self._self_refs = frozenset(
@@ -84,6 +88,8 @@ class AgencyFinder:
                 continue  # 民政部门, 县级: classes, not bodies
             if text[m.end : m.end + 2].startswith(self._not_followers):
                 continue  # 湖南省人民政府网: a website, not the body
+            if self._members.match(text, m.end, m.end + 4):
+                continue  # 市政协委员, 人大代表: the body's members, not the body
             national, local = m.value
             mention = self._with_region(text, m, local, region_ends)
             if mention is None and local and out:
