@@ -25,7 +25,7 @@ def run_query(name: str, *, store: GraphStore, **params: Any) -> Table:
         QueryError: unknown query, missing or unknown parameter, or a failing query.
     """
     named = get_query(name)
-    return store.select(bound_text(named, params, run=store.select))
+    return store.select(bound_text(named, params, run=store.lookup))
 
 
 class Graph:

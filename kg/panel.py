@@ -85,7 +85,7 @@ def make_panel(
     vocab = vocab or load_vocabulary()
     units = sorted((e for e in vocab.regions.values() if e.level == level), key=lambda e: e.code)
     query = get_query("panel-adoptions")
-    terms = bind(query, {"mechanism": mechanism}, run=store.select)
+    terms = bind(query, {"mechanism": mechanism}, run=store.lookup)
     if not terms["mechanism_iri"]:
         raise ShowError("E702", name=mechanism)  # a typo must not give a panel of zeros
     found = store.select(with_values(query.text, terms)).to_dicts()

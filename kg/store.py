@@ -330,12 +330,19 @@ def publish_build(root: Path, build: Path) -> str | None:
     return None
 
 
+_MAX_LOOKUPS = 1024  # distinct lookups kept per store; then they are forgotten, all at once
+
+
 class GraphStore:
     """Read access to a built graph."""
 
-    def __init__(self, store: ox.Store, *, path: Path | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, *, path: Path | None = None, read_only: bool = False
+    ) -> None:
         self.store = store
         self.path = path
+        #: answers of :meth:`lookup`, kept only for a read-only store, which cannot change
+        self._lookups: dict[str, Table] | None = {} if read_only else None
 
     @classmethod
     def open(cls, root: str | Path) -> GraphStore:
@@ -346,7 +353,7 @@ class GraphStore:
         """
         build = current_build(Path(root))
         try:
-            return cls(ox.Store.read_only(str(build / STORE_DIR)), path=build)
+            return cls(ox.Store.read_only(str(build / STORE_DIR)), path=build, read_only=True)
         except OSError as exc:
             raise StoreError("E502", path=root, reason=exc) from exc
 
@@ -366,6 +373,19 @@ class GraphStore:
         columns = tuple(v.value for v in result.variables)
         rows = tuple(tuple(map(term_to_python, solution)) for solution in result)
         return Table(columns, rows)
+
+    def lookup(self, sparql: str) -> Table:
+        """:meth:`select` for the small queries that bind another's parameters (a mechanism's
+        IRIs by name, see :mod:`kg.queries`). On a read-only store the answers are kept, so a
+        notebook that asks about the same mechanism again does not look it up again."""
+        if self._lookups is None:
+            return self.select(sparql)
+        table = self._lookups.get(sparql)
+        if table is None:
+            if len(self._lookups) >= _MAX_LOOKUPS:
+                self._lookups.clear()
+            table = self._lookups[sparql] = self.select(sparql)
+        return table
 
     def raw(self, sparql: str) -> Any:
         """Any SPARQL query, answered as pyoxigraph returns it."""

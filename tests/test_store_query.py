@@ -190,3 +190,24 @@ def test_store_timeline_first_year_ignores_adoptions_without_a_year(tmp_path: Pa
     assert {r["jurisdiction"] for r in adopters} == {"郑州市", "洛阳市"}
     [henan] = graph.table("timeline", mechanism="五社联动").to_dicts()
     assert henan["province"] == "河南省" and henan["first_year"] == 2023
+
+
+def test_store_lookups_on_a_store_being_written_see_what_it_gains() -> None:
+    """Lookup answers are kept only for a read-only store: on one still being written, a
+    mechanism labelled after a first lookup is found by the next."""
+    import pyoxigraph as ox
+
+    from kg.queries import bound_text
+
+    store = GraphStore(ox.Store())
+    text = bound_text(get_query("mechanism-by-name"), {"label": "五社联动"})
+    assert store.lookup(text).rows == ()
+    store.store.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/cgkg/mechanism/wushe-liandong"),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            ox.Literal("五社联动", language="zh-Hans"),
+        )
+    )
+    [row] = store.lookup(text).to_dicts()
+    assert row["mechanism_iri"] == "https://w3id.org/cgkg/mechanism/wushe-liandong"

@@ -219,13 +219,19 @@ def with_values(text: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
 
 def _check_values(block: str, expected: list[dict[str, Term]]) -> None:
     try:
-        solutions = list(ox.Store().query(f"SELECT * WHERE {{ {block} }}"))  # type: ignore[arg-type]
+        solutions = _solutions_of(block)
         names = list(expected[0]) if expected else []
         rows = [{n: solution[n] for n in names} for solution in solutions]
     except (SyntaxError, ValueError) as exc:
         raise QueryError("E506", reason=f"parameters do not form a VALUES block ({exc})") from exc
     if rows != expected:
         raise QueryError("E506", reason="a parameter value does not survive SPARQL escaping")
+
+
+@functools.lru_cache(maxsize=256)  # the same few values, bound again and again
+def _solutions_of(block: str) -> tuple[ox.QuerySolution, ...]:
+    """The solutions of a ``VALUES`` block alone, as parsed and evaluated by pyoxigraph."""
+    return tuple(ox.Store().query(f"SELECT * WHERE {{ {block} }}"))  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=64)  # the same few query texts, bound again and again
