@@ -109,6 +109,8 @@ def test_extract_unquoted_programme_after_deepening_or_firming_up(nlp) -> None:
     [
         # the first part of a known name in quotes
         ("深入推进“三医”联动改革。", {"三医联动"}),
+        # the rest may be a longer word (养老服务圈, five characters)
+        ("构建居家社区“15分钟”养老服务圈。", {"15分钟养老服务圈"}),
         # quoted first parts in a row share the rest
         ("提高“府院”“府检”联动实效。", {"府院联动", "府检联动"}),
         # two first parts share the rest, unquoted

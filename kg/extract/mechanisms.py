@@ -243,7 +243,7 @@ class MechanismFinder:
             if self._label_heads.isdisjoint(_QUOTED_SHORT.findall(run.group())):
                 continue  # no quoted part begins a vocabulary name (nearly every quote)
             quoted = list(_QUOTED_SHORT.finditer(run.group()))
-            after = text[run.end() : run.end() + 4]
+            after = text[run.end() : run.end() + 6]
             for size in range(len(after), 0, -1):
                 rest = after[:size]
                 if not all(map(is_cjk, rest)):
