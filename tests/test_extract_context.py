@@ -87,6 +87,11 @@ def test_extract_layout_splits_lines_from_furniture(context: Context) -> None:
         ("下一步将继续推行□□□□，探索试点。", 8, "planned"),
         ("下一步将继续推行□□□□，探索试点。", None, "pilot"),  # no mention: the whole sentence
         ("推行□□□□机制。", 2, None),
+        # a bid to be chosen as a pilot is a plan; a bid that succeeded is a pilot
+        ("争取进入国家□□□□试点。", 6, "planned"),
+        ("争创□□□□建设国家试点城市。", 2, "planned"),
+        ("成功争取□□□□国家级试点。", 4, "pilot"),
+        ("争取到□□□□试点。", 3, "pilot"),
     ],
 )
 def test_extract_sentence_status_reads_the_pilot_cue_in_the_clause(

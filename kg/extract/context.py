@@ -246,6 +246,9 @@ class Context:
             "planned": _any_word(vocab.cue("planned-words")),
             "implemented": _any_word(vocab.cue("implemented-words")),
         }
+        bids = "|".join(vocab.cue("pilot-bid-patterns"))
+        pilots = "|".join(map(re.escape, vocab.cue("pilot-words")))
+        self._pilot_bid = re.compile(f"(?:{bids}).*?(?:{pilots})")
         self._headings = {
             "planned": _any_word(vocab.cue("planned-headings")),
             "implemented": _any_word(vocab.cue("implemented-headings")),
@@ -443,16 +446,19 @@ class Context:
         return None
 
     def sentence_status(self, sentence: str, *, at: int | None = None) -> str | None:
-        """Status from cue words: 试点 must be in the clause of the mention at offset ``at``;
-        the other cues govern the whole sentence (将 / 力争 at its start, 已 / 累计 for what
-        was done)."""
+        """Status from cue words: 试点 must be in the clause of the mention at offset ``at``,
+        where a bid for it (争取进入…试点) makes a plan; the other cues govern the whole
+        sentence (将 / 力争 at its start, 已 / 累计 for what was done)."""
         for status in ("pilot", "called-for", "planned", "implemented"):
             if not self._status_words[status](sentence):
                 continue
             # a cue in the clause is in the sentence, so the clause is cut only for a cue there
             if status == "pilot" and at is not None:
-                if not self._status_words[status](_clause(sentence, at)):
+                clause = _clause(sentence, at)
+                if not self._status_words[status](clause):
                     continue
+                if self._pilot_bid.search(clause):
+                    return "planned"
             return status
         return None
 
