@@ -243,6 +243,7 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("建立“六项”机制。", set()),
         ("落实“十四五”任务。", set()),
         ("做到“应保尽保”。", set()),
+        ("从“管理模式”转向“治理模式”。", set()),  # bare activity nouns name no model
         ("推进社区协商。", set()),
         ("健全“社区协商”机制。", {"社区协商"}),
         # a longer form that is no ordinary phrase needs no marking; counted places do

@@ -405,7 +405,11 @@ class MechanismFinder:
         return True
 
     def _never(self, name: str) -> bool:
-        return name in self._not or self._not_pattern.search(name) is not None
+        """Whether quoted ``name`` is never a mechanism, also once its suffix word is cut off
+        (“管理模式” is 管理 and a method word)."""
+        if name in self._not or self._not_pattern.search(name) is not None:
+            return True
+        return mechanism_label(name, suffix=self._label_suffix) in self._not
 
     def _rejected(self, name: str) -> bool:
         return self._never(name) or self._counted_name.match(name) is not None
