@@ -415,3 +415,33 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
     assert record.numbers == ("成办发〔2021〕35号",)
     assert (record.jurisdiction.name, record.issuer.name) == ("成都市", "成都市人民政府办公厅")
     assert adoptions(record) == {("成都市", "五社联动", "planned", None)}
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "genre"),
+    [
+        # a title set on two lines: the first ends mid-phrase, the two end in 实施意见
+        (
+            "成都市人民政府办公厅关于加快推进城乡\n社区发展治理的实施意见\n",
+            "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见",
+            "policy",
+        ),
+        # a whole title on its line is not joined to the line after it
+        (
+            "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见\n各区（市）县人民政府：\n",
+            "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见",
+            "policy",
+        ),
+        # nor is a line that is no part of a title (a sentence)
+        (
+            "成都市社区发展治理工作情况\n全市推行五社联动，成效明显。\n",
+            "成都市社区发展治理工作情况",
+            "news",
+        ),
+    ],
+)
+def test_extract_title_set_on_two_lines_is_read_whole(
+    nlp, head: str, title: str, genre: str
+) -> None:
+    record = extract(head + "到2025年，全市全面建立“五社联动”机制。\n", nlp=nlp)
+    assert (record.title, record.genre) == (title, genre)

@@ -28,6 +28,9 @@ __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections", "Ad
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 
+_SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
+
+
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
     """A test for ``any(w in text for w in words)``, made one regex search."""
     if not words:
@@ -240,6 +243,9 @@ class Context:
         self.authorship = Authorship(vocab)  # jurisdiction and issuer
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = list(vocab.cue_pairs("genre-words"))
+        #: a title ends in the name of its kind of document (the genre words of the kinds
+        #: that have titles: 意见, 通知, 答复, 规划 …)
+        self._title_endings = tuple(w for g, w in self._genre if g != "work-report")
         self._status_words = {
             "pilot": _any_word(vocab.cue("pilot-words")),
             "called-for": _any_word(vocab.cue("called-for-words")),
@@ -301,9 +307,21 @@ class Context:
         return lines, furniture
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
-        for _, _, line in lines[:8]:
+        """The first line that can be a title, with the line after it when the title is set
+        on two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first does not
+        end in the name of a kind of document (意见, 通知, 答复 …) and the two together do."""
+        head = [line for _, _, line in lines[:9]]
+        for i, line in enumerate(head[:8]):
             if "|" in line or len(line) < 6 or self._date_line.fullmatch(line):
                 continue
+            after = head[i + 1] if i + 1 < len(head) else ""
+            if (
+                not line.endswith(self._title_endings)
+                and (line + after).endswith(self._title_endings)
+                and len(after) <= 40
+                and not any(ch in _SENTENCE_MARKS for ch in line + after)
+            ):
+                return line + after
             return line
         return None
 
