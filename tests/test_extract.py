@@ -432,6 +432,12 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
             "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见",
             "policy",
         ),
+        # a newspaper's dateline makes news of a report on a reply
+        (
+            "区民政局面对面答复政协提案\n本报7月4日讯（记者 王明）近日，区民政局召开面商会。\n",
+            "区民政局面对面答复政协提案",
+            "news",
+        ),
         # nor is a line that is no part of a title (a sentence)
         (
             "成都市社区发展治理工作情况\n全市推行五社联动，成效明显。\n",
@@ -440,7 +446,7 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
         ),
     ],
 )
-def test_extract_title_set_on_two_lines_is_read_whole(
+def test_extract_title_and_genre_from_the_opening_lines(
     nlp, head: str, title: str, genre: str
 ) -> None:
     record = extract(head + "到2025年，全市全面建立“五社联动”机制。\n", nlp=nlp)

@@ -243,6 +243,7 @@ class Context:
         self.authorship = Authorship(vocab)  # jurisdiction and issuer
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = list(vocab.cue_pairs("genre-words"))
+        self._news_opening = re.compile("|".join(vocab.cue("news-openings")))
         #: a title ends in the name of its kind of document (the genre words of the kinds
         #: that have titles: 意见, 通知, 答复, 规划 …)
         self._title_endings = tuple(w for g, w in self._genre if g != "work-report")
@@ -326,10 +327,13 @@ class Context:
         return None
 
     def genre(self, title: str | None, head: str) -> str:
-        """From the title; from the opening lines only for the unmistakable genres."""
+        """From the title; from the opening lines only for the unmistakable genres (a work
+        report's address, a newspaper's dateline)."""
         for genre, word in self._genre:
             if genre == "work-report" and word in head:
                 return genre
+        if self._news_opening.search(head):
+            return "news"
         for genre, word in self._genre:
             if word in (title or ""):
                 return genre
