@@ -114,3 +114,34 @@ def test_extract_mask_blanks_names_in_every_sentence(spans: list[tuple[int, int]
             for i in range(sentence.start, sentence.end)
         )
         assert masked[sentence.start : sentence.end] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "在线视频免费看_国产高清一区二区_精品久久免费播放",  # a spam site's keyword title
+        "社区工作动态_民政要闻_某某市民政局",  # a page title: article, column, site
+        "您的位置:首页 >要闻 >",
+        "[责任编辑:h001]",
+        "编辑：王明",
+        "本站原创文章，转载请附上原文链接。",
+    ],
+)
+def test_extract_web_page_furniture_is_not_text(context: Context, line: str) -> None:
+    """Lines a web page wraps round an article are furniture, so none of them is taken for
+    the title; the article's own first line is."""
+    text = f"{line}\n湘潭市社会工作主题宣传活动蓬勃开展\n2022-03-21 来源：湘潭在线\n全市推行“五社联动”。\n"
+    assert context.is_furniture(line)
+    assert context.title(context.lines(text)) == "湘潭市社会工作主题宣传活动蓬勃开展"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "关于加强城乡社区治理的实施意见",
+        "来源：攀枝花市民政局 发布时间：2025-11-06",  # it carries the date
+        "附件存为社区_治理_方案，请各地查收。",  # underscores in a sentence
+    ],
+)
+def test_extract_lines_of_the_document_are_not_furniture(context: Context, line: str) -> None:
+    assert not context.is_furniture(line)
