@@ -169,6 +169,10 @@ def test_extract_a_name_shared_by_two_units_is_the_one_in_the_documents_province
         ("我省力争年内推广“五社联动”机制。", "planned"),
         ("我省在部分社区试点“五社联动”机制。", "pilot"),
         ("我省已全面推行“五社联动”机制。", "implemented"),
+        # the words of a policy's title are no cue for what the sentence says of others
+        ("我省出台《社区公益基金发展三年行动计划》，推动“五社联动”机制。", "implemented"),
+        # but they are for a name inside that title
+        ("省民政厅印发《“五社联动”试点工作方案》。", "pilot"),
     ],
 )
 def test_extract_status_from_sentence_cues(nlp, sentence: str, status: str) -> None:

@@ -213,8 +213,12 @@ def _adoptions(
     out: dict[tuple[str, str, str], AdoptionFact] = {}
     names = [(m.start, m.end) for m in facts.mechanisms]
     adopters = Adopters(context, text, facts.regions, juris, titles, names=names)
-    # the sentences are spans of ``text`` (split_sentences), so each is masked by slicing
-    masked_text = _mask(text, facts.mechanisms)
+    # the sentences are spans of ``text`` (split_sentences), so each is masked by slicing;
+    # a mention reads its sentence with the 《titles》 blanked out too (出台了《…三年行动
+    # 计划》 plans nothing), except its own title (印发《…“五社联动”试点工作方案》 pilots it)
+    spans = [(m.start, m.end) for m in facts.mechanisms]
+    masked_names = _mask(text, spans)
+    masked_text = _mask(text, spans + [(t.start, t.end) for t in titles])
     si, inside_si = 0, -1
     inside: list[MechanismMention] = []
     for mention in facts.mechanisms:
@@ -223,7 +227,18 @@ def _adoptions(
         if si >= len(sentences):
             break
         sentence = sentences[si]
-        masked = masked_text[sentence.start : sentence.end]
+        own = [t for t in titles if t.start <= mention.start and mention.end <= t.end]
+        if own:  # the words of its own title count, those of the other titles do not
+            masked = _mask(
+                masked_names[sentence.start : sentence.end],
+                [
+                    (max(t.start, sentence.start) - sentence.start, t.end - sentence.start)
+                    for t in titles
+                    if t not in own and t.start < sentence.end and sentence.start < t.end
+                ],
+            )
+        else:
+            masked = masked_text[sentence.start : sentence.end]
         if si != inside_si:  # the mentions of one sentence share the list of them
             inside_si = si
             inside = [m for m in facts.mechanisms if sentence.start <= m.start < sentence.end]
@@ -254,11 +269,11 @@ def _adoptions(
     return list(out.values())
 
 
-def _mask(text: str, mechanisms: list[MechanismMention]) -> str:
-    """The text with every mechanism name blanked out, so that words inside a name
-    (…试点行动, …三年行动计划) are not read as status cues."""
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with every span (of a mechanism name, a policy title) blanked out, so that
+    words inside a name (…试点行动, …三年行动计划) are not read as status cues."""
     pieces, kept = [], 0  # text[:kept] is in pieces
-    for start, end in sorted((m.start, m.end) for m in mechanisms):
+    for start, end in sorted(spans):
         start = max(start, kept)  # names may overlap
         if start < end:
             pieces += [text[kept:start], "□" * (end - start)]
