@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.context import Context, Sections
-from kg.extract.mechanisms import MechanismMention
 from kg.extract.resolve import _mask
 from kg.extract.segment import Heading, find_headings, split_sentences
 from kg.vocab import load_vocabulary
@@ -106,8 +105,7 @@ def test_extract_sentence_status_reads_the_pilot_cue_in_the_clause(
 )
 def test_extract_mask_blanks_names_in_every_sentence(spans: list[tuple[int, int]]) -> None:
     text = "推行试点行动。开展三年行动计划，成效好。"
-    names = [MechanismMention(s, e, text[s:e], text[s:e], None, True) for s, e in spans]
-    masked = _mask(text, names)
+    masked = _mask(text, spans)
     for sentence in split_sentences(text):
         expected = "".join(
             "□" if any(s <= i < e for s, e in spans) else text[i]
