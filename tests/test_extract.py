@@ -248,6 +248,7 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("落实“十四五”任务。", set()),
         ("做到“应保尽保”。", set()),
         ("从“管理模式”转向“治理模式”。", set()),  # bare activity nouns name no model
+        ("建设“共建共治共享”的社会治理共同体。", set()),  # a principle
         ("推进社区协商。", set()),
         ("健全“社区协商”机制。", {"社区协商"}),
         # a longer form that is no ordinary phrase needs no marking; counted places do
