@@ -437,6 +437,27 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
             "成都市人民政府办公厅关于加快推进城乡社区发展治理的实施意见",
             "policy",
         ),
+        # the fields of a disclosure page are no title, nor part of the title line above
+        # them (a long line without a full stop would otherwise run on into the next)
+        (
+            "索引号 660600/2023-000724 发布机构 人民政府\n公开范围 面向社会 公开方式 主动公开\n"
+            "五家渠市民政局关于市五届人大一次会议第35号建议的复函\n"
+            "发布时间:2022-08-30 17:16:18 来源:五家渠市政府 作者:民政局\n",
+            "五家渠市民政局关于市五届人大一次会议第35号建议的复函",
+            "proposal-reply",
+        ),
+        # its title field is the title
+        (
+            "索引号：000014349/2023-00012\n标题：成都市民政局关于加强社区工作者队伍建设的通知\n",
+            "成都市民政局关于加强社区工作者队伍建设的通知",
+            "policy",
+        ),
+        # a short line above a whole title names the page's column
+        (
+            "议案(建议)办理\n番禺区石楼镇人民政府关于区十八届人大一次会议第6号代表建议的答复\n",
+            "番禺区石楼镇人民政府关于区十八届人大一次会议第6号代表建议的答复",
+            "proposal-reply",
+        ),
         # a newspaper's dateline makes news of a report on a reply
         (
             "区民政局面对面答复政协提案\n本报7月4日讯（记者 王明）近日，区民政局召开面商会。\n",

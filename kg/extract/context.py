@@ -29,6 +29,7 @@ _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 
 _SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
+_COLUMN_NAME_MAX = 12  # a short line above a title names the page's column, not the document
 
 
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -244,6 +245,11 @@ class Context:
         self._furniture = [re.compile(p) for p in vocab.cue("furniture")]
         self._genre = list(vocab.cue_pairs("genre-words"))
         self._news_opening = re.compile("|".join(vocab.cue("news-openings")))
+        self._metadata_labels = tuple(vocab.cue("metadata-labels"))
+        self._title_subject = vocab.cue("title-subject-words")
+        self._title_label = re.compile(
+            "(?:" + "|".join(map(re.escape, vocab.cue("title-labels"))) + r")\s*[:：]\s*"
+        )
         #: a title ends in the name of its kind of document (the genre words of the kinds
         #: that have titles: 意见, 通知, 答复, 规划 …)
         self._title_endings = tuple(w for g, w in self._genre if g != "work-report")
@@ -309,20 +315,37 @@ class Context:
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
         """The first line that can be a title, with the line after it when the title is set
-        on two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first does not
-        end in the name of a kind of document (意见, 通知, 答复 …) and the two together do."""
+        on two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first opens the
+        subject (关于) but does not end in the name of a kind of document (意见, 通知, 答复 …),
+        the two together do. A short line above a whole title is the name of the page's
+        column (议案(建议)办理). A disclosure page's title field (标题：…) is the title; its
+        other fields are not."""
         head = [line for _, _, line in lines[:9]]
         for i, line in enumerate(head[:8]):
+            labelled = self._title_label.match(line)
+            if labelled and len(line) - labelled.end() >= 6:
+                return line[labelled.end() :].strip()  # 标题：关于…的通知
             if "|" in line or len(line) < 6 or self._date_line.fullmatch(line):
                 continue
+            if line.startswith(self._metadata_labels):
+                continue  # 索引号 … 发布机构 …: the fields of a disclosure page
             after = head[i + 1] if i + 1 < len(head) else ""
             if (
                 not line.endswith(self._title_endings)
                 and (line + after).endswith(self._title_endings)
                 and len(after) <= 40
+                and any(w in line for w in self._title_subject)
+                and not any(w in after for w in self._title_subject)
                 and not any(ch in _SENTENCE_MARKS for ch in line + after)
             ):
                 return line + after
+            if (
+                not line.endswith(self._title_endings)
+                and after.endswith(self._title_endings)
+                and any(w in after for w in self._title_subject)
+                and len(line) < _COLUMN_NAME_MAX
+            ):
+                return after  # a column name above the title (议案(建议)办理)
             return line
         return None
 

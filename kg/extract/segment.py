@@ -48,8 +48,10 @@ _PLAIN_HEADING_MAX = 24
 class LayoutPatterns:
     """The regexes of line layout, built from cue words (see :func:`layout_patterns`)."""
 
-    not_continuation: re.Pattern[str]  # a line that begins something new (文号, date, addressee)
+    not_continuation: re.Pattern[str]  # a line that begins something new (文号, date, addressee,
+    # a field of a disclosure page: 发布时间:…)
     heading_start: re.Pattern[str]  # a numbered heading line (一、 （二） 3. 第四章 五是)
+    title_line: re.Pattern[str]  # a document's title (…关于…的实施意见): never wrapped
     ranked_headings: tuple[tuple[re.Pattern[str], int], ...]  # numbered headings by rank
 
 
@@ -65,23 +67,30 @@ def _alternatives(words: tuple[str, ...]) -> str:
 def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
     """Heading and line-start regexes: structure here, numerals and unit words from the cues
     (cue:heading-numerals, cue:ordinal-prefix, cue:chapter-units, cue:section-units,
-    cue:enumeration-word, cue:date-units)."""
+    cue:enumeration-word, cue:date-units, cue:metadata-labels, cue:title-subject-words,
+    cue:genre-words)."""
     numerals = _characters(vocab.cue("heading-numerals"))
     ordinal = _alternatives(vocab.cue("ordinal-prefix"))
     chapter = _characters(vocab.cue("chapter-units"))
     section = _characters(vocab.cue("section-units"))
     enumeration = _alternatives(vocab.cue("enumeration-word"))
     year = dict(vocab.cue_pairs("date-units"))["year"]
+    fields = _alternatives(vocab.cue("metadata-labels"))
+    subject = _alternatives(vocab.cue("title-subject-words"))
+    kinds = _alternatives(tuple(w for g, w in vocab.cue_pairs("genre-words") if g != "work-report"))
     return LayoutPatterns(
         not_continuation=re.compile(
             r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*["
             + _characters((year,))
-            + r".\-/]|[^，。；\n]{1,30}[:：]\s*$)"
+            + r".\-/]|[^，。；\n]{1,30}[:：]\s*$|"
+            + fields
+            + r"[\s:：\d])"
         ),
         heading_start=re.compile(
             rf"^\s*(?:[{numerals}]+、|[（(][{numerals}\d]+[）)]|\d+[.、．]"
             rf"|{ordinal}[{numerals}\d]+[{chapter}{section}]|[{numerals}]+{enumeration})"
         ),
+        title_line=re.compile(f".*{subject}.*{kinds}$"),
         ranked_headings=(
             (re.compile(rf"^\s*{ordinal}[{numerals}\d]+[{chapter}]"), 0),
             (re.compile(rf"^\s*[{numerals}]+、"), 2),
@@ -121,10 +130,11 @@ class View:
 
 
 def make_view(text: str) -> View:
-    """Remove soft line breaks: a newline run after a long line that does not end a sentence,
-    followed by a CJK character or digit."""
+    """Remove soft line breaks: a newline run after a long line that does not end a sentence
+    and is no title (…关于…的通知), followed by a CJK character or digit."""
     layout = _default_layout()
     heading_start, not_continuation = layout.heading_start, layout.not_continuation
+    title_line = layout.title_line
     pieces: list[str] = []
     index = array("l")
     kept = 0  # text[kept:] is not yet copied
@@ -143,6 +153,7 @@ def make_view(text: str) -> View:
             and text[j - 1] == "\n"
             and not heading_start.match(line)
             and not not_continuation.match(_next_line(text, j))
+            and not title_line.match(line)
         )
         if soft:
             pieces.append(text[kept:i])
