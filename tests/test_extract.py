@@ -477,3 +477,18 @@ def test_extract_title_and_genre_from_the_opening_lines(
 ) -> None:
     record = extract(head + "到2025年，全市全面建立“五社联动”机制。\n", nlp=nlp)
     assert (record.title, record.genre) == (title, genre)
+
+
+def test_extract_page_that_never_names_its_author_takes_the_sites_owner(nlp) -> None:
+    """A reply that only says 我区 is placed by the footer of the site it comes from; a page
+    whose text names its author keeps that author."""
+    body = (
+        "区人大八届四次会议代表建议(第24号)答复意见\n李言璐代表:\n您提出的建议已收悉。\n"
+        "我区推行“五社联动”机制。\n2016年10月18日\n"
+        "主办单位:双台子区人民政府 版权所有:盘锦市人民政府办公室 网站地图\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction.name == "双台子区"
+    assert adoptions(record) == {("双台子区", "五社联动", "implemented", None)}
+    named = extract(body.replace("我区推行", "武义县推行"), nlp=nlp)
+    assert named.jurisdiction.name == "武义县"

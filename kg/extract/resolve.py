@@ -52,6 +52,8 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     juris = context.authorship.jurisdiction(
         text, facts.title, lines, regions, agencies, facts.genre
     )
+    if juris is None:  # a page that never says whom it speaks for: its site's owner
+        juris = context.authorship.site_owner(text, furniture, data["regions"])
     facts.jurisdiction = juris
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
