@@ -492,3 +492,20 @@ def test_extract_page_that_never_names_its_author_takes_the_sites_owner(nlp) -> 
     assert adoptions(record) == {("双台子区", "五社联动", "implemented", None)}
     named = extract(body.replace("我区推行", "武义县推行"), nlp=nlp)
     assert named.jurisdiction.name == "武义县"
+
+
+def test_extract_banner_above_the_title_is_the_pages_not_the_documents(nlp) -> None:
+    """A site's banner of links above a document's whole title (…关于…的实施意见) is page
+    furniture: the bodies it names are no agencies of the document and do not make its
+    jurisdiction; the document's own words do (我市, 湖州)."""
+    body = (
+        "中华人民共和国民政部 浙江政务服务网 浙江省民政厅 中国湖州\n"
+        "关于深化城乡社区建设加强和完善城乡社区治理的实施意见\n发布日期:2018-08-28\n"
+        "中共湖州市委  湖州市人民政府\n"
+        "结合我市实际，现提出如下实施意见。到2020年，湖州全面推行“五社联动”机制。\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert record.title == "关于深化城乡社区建设加强和完善城乡社区治理的实施意见"
+    assert record.jurisdiction.name == "湖州市"
+    assert {a.name for a in record.agencies} == {"中共湖州市委", "湖州市人民政府"}
+    assert {(a.adopter.name, a.mechanism) for a in record.adoptions} == {("湖州市", "五社联动")}

@@ -29,7 +29,6 @@ _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 
 _SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
-_COLUMN_NAME_MAX = 12  # a short line above a title names the page's column, not the document
 
 
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -314,40 +313,70 @@ class Context:
         return lines, furniture
 
     def title(self, lines: list[tuple[int, int, str]]) -> str | None:
-        """The first line that can be a title, with the line after it when the title is set
-        on two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first opens the
+        """The document's title (see :meth:`title_at`)."""
+        found = self.title_at(lines)
+        return found[1] if found else None
+
+    def title_at(self, lines: list[tuple[int, int, str]]) -> tuple[int, str] | None:
+        """The document's title and the index in ``lines`` of the line it starts on.
+
+        The first line that can be a title, with the line after it when the title is set on
+        two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first opens the
         subject (关于) but does not end in the name of a kind of document (意见, 通知, 答复 …),
-        the two together do. A short line above a whole title is the name of the page's
-        column (议案(建议)办理). A disclosure page's title field (标题：…) is the title; its
-        other fields are not."""
+        the two together do. But a whole title (…关于…的实施意见) further down is the title:
+        what stands above it belongs to the page (a banner of links, the column's name). A
+        disclosure page's title field (标题：…) is the title; its other fields are not.
+        """
         head = [line for _, _, line in lines[:9]]
+        candidates = []
         for i, line in enumerate(head[:8]):
             labelled = self._title_label.match(line)
             if labelled and len(line) - labelled.end() >= 6:
-                return line[labelled.end() :].strip()  # 标题：关于…的通知
-            if "|" in line or len(line) < 6 or self._date_line.fullmatch(line):
-                continue
-            if line.startswith(self._metadata_labels):
-                continue  # 索引号 … 发布机构 …: the fields of a disclosure page
-            after = head[i + 1] if i + 1 < len(head) else ""
-            if (
-                not line.endswith(self._title_endings)
-                and (line + after).endswith(self._title_endings)
-                and len(after) <= 40
-                and any(w in line for w in self._title_subject)
-                and not any(w in after for w in self._title_subject)
-                and not any(ch in _SENTENCE_MARKS for ch in line + after)
-            ):
-                return line + after
-            if (
-                not line.endswith(self._title_endings)
-                and after.endswith(self._title_endings)
-                and any(w in after for w in self._title_subject)
-                and len(line) < _COLUMN_NAME_MAX
-            ):
-                return after  # a column name above the title (议案(建议)办理)
-            return line
-        return None
+                return i, line[labelled.end() :].strip()  # 标题：关于…的通知
+            if self._can_be_title(line):
+                candidates.append(i)
+        if not candidates:
+            return None
+        first = candidates[0]
+        line, after = head[first], head[first + 1] if first + 1 < len(head) else ""
+        if (
+            not line.endswith(self._title_endings)
+            and (line + after).endswith(self._title_endings)
+            and len(after) <= 40
+            and self._opens_subject(line)
+            and not self._opens_subject(after)
+            and not any(ch in _SENTENCE_MARKS for ch in line + after)
+        ):
+            return first, line + after
+        whole = next((i for i in candidates if self._whole_title(head[i])), first)
+        return whole, head[whole]
+
+    def page_chrome(self, lines: list[tuple[int, int, str]], at: int) -> list[int]:
+        """The indexes of the lines above the title (at index ``at``) that could have been a
+        title but are not: the page's banner of links or the column's name. The fields of a
+        disclosure page and date lines above a title are the document's and stay."""
+        return [i for i in range(at) if self._can_be_title(lines[i][2])]
+
+    def _can_be_title(self, line: str) -> bool:
+        # not a table row (索引号: | … |), a date, a short word or a disclosure page's field
+        return not (
+            "|" in line
+            or len(line) < 6
+            or self._date_line.fullmatch(line)
+            or line.startswith(self._metadata_labels)
+        )
+
+    def _opens_subject(self, line: str) -> bool:
+        return any(w in line for w in self._title_subject)
+
+    def _whole_title(self, line: str) -> bool:
+        """A line that is a document's title whole: it opens a subject (关于) and ends in the
+        name of a kind of document, and it is no sentence."""
+        return (
+            self._opens_subject(line)
+            and line.endswith(self._title_endings)
+            and not any(ch in _SENTENCE_MARKS for ch in line)
+        )
 
     def genre(self, title: str | None, head: str) -> str:
         """From the title; from the opening lines only for the unmistakable genres (a work

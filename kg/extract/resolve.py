@@ -41,12 +41,18 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     """Run the context rules over the mentions the components found in ``text``."""
     facts = DocumentFacts()
     lines, furniture = context.layout(text)
+    found = context.title_at(lines)
+    if found is not None and found[0] > 0:
+        # what stands above the title is the page's, not the document's (a banner of links)
+        chrome = set(context.page_chrome(lines, found[0]))
+        furniture = sorted(furniture + [lines[i][:2] for i in chrome])
+        lines = [line for i, line in enumerate(lines) if i not in chrome]
     keep = _outside(furniture)
     regions = [r for r in data["regions"] if keep(r)]
     agencies = [a for a in data["agencies"] if keep(a)]
     titles: list[Title] = [t for t in data["titles"] if keep(t)]
 
-    facts.title = context.title(lines)
+    facts.title = found[1] if found else None
     head = "\n".join(line for _, _, line in lines[:6])
     facts.genre = context.genre(facts.title, head)
     juris = context.authorship.jurisdiction(
