@@ -254,6 +254,8 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         # a longer form that is no ordinary phrase needs no marking; counted places do
         ("推进完整社区建设。", {"完整社区建设"}),
         ("建成完整社区3个。", set()),
+        ("建设群众安居乐业的幸福家园。", set()),  # an ordinary phrase
+        ("实施省慈善总会“幸福家园”村社互助项目。", {"幸福家园"}),
         # 自治 is a governance term, but not inside the name of an autonomous region
         ("争创“自治区主席质量奖”。", set()),
         ("推广“村民自治”。", {"村民自治"}),
