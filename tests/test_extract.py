@@ -448,6 +448,13 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
             "五家渠市民政局关于市五届人大一次会议第35号建议的复函",
             "proposal-reply",
         ),
+        # a field's label may be spaced out
+        (
+            "索 引 号: 330502/2024-00854 成文日期: 2024-02-20\n文件编号: 发布机构: 区民政局\n"
+            "吴兴区民政局2023年工作总结和2024年工作思路\n发布日期:2024-02-20 15:32:18\n",
+            "吴兴区民政局2023年工作总结和2024年工作思路",
+            "news",
+        ),
         # its title field is the title
         (
             "索引号：000014349/2023-00012\n标题：成都市民政局关于加强社区工作者队伍建设的通知\n",
@@ -511,3 +518,13 @@ def test_extract_banner_above_the_title_is_the_pages_not_the_documents(nlp) -> N
     assert record.jurisdiction.name == "湖州市"
     assert {a.name for a in record.agencies} == {"中共湖州市委", "湖州市人民政府"}
     assert {(a.adopter.name, a.mechanism) for a in record.adoptions} == {("湖州市", "五社联动")}
+
+
+def test_extract_completion_heading_is_implemented_under_a_title_that_also_plans(nlp) -> None:
+    """A bureau's summary titled …工作总结…工作计划 reports, under 主要工作完成情况, what was
+    done: the heading's cue decides, not the plan in the title."""
+    body = (
+        "区民政局2023年工作总结2024年工作计划\n一、今年以来主要工作完成情况\n"
+        "武义县推行“五社联动”机制，成效明显。\n"
+    )
+    assert adoptions(extract(body, nlp=nlp)) == {("武义县", "五社联动", "implemented", None)}

@@ -363,7 +363,7 @@ class Context:
             "|" in line
             or len(line) < 6
             or self._date_line.fullmatch(line)
-            or line.startswith(self._metadata_labels)
+            or line.replace(" ", "").startswith(self._metadata_labels)  # 索 引 号: …
         )
 
     def _opens_subject(self, line: str) -> bool:
