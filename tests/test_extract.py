@@ -528,3 +528,26 @@ def test_extract_completion_heading_is_implemented_under_a_title_that_also_plans
         "武义县推行“五社联动”机制，成效明显。\n"
     )
     assert adoptions(extract(body, nlp=nlp)) == {("武义县", "五社联动", "implemented", None)}
+
+
+def test_extract_notice_that_issues_a_plan_signs_above_it(nlp) -> None:
+    """A notice that issues a plan is signed (body, then date, each on its line) above the plan
+    it attaches: that body issued it on that date, though the text goes on after them."""
+    body = (
+        "关于印发《昌吉州落实〈自治区“十四五”\n城乡社区服务体系建设规划〉\n实施方案》的通知\n"
+        "各县市人民政府，州人民政府各工作部门：\n"
+        "《昌吉州落实〈自治区“十四五”城乡社区服务体系建设规划〉实施方案》已经研究同意，"
+        "现印发你们，请认真抓好落实。\n"
+        "昌吉回族自治州人民政府办公室\n2023年5月6日\n"
+        "昌吉州落实《自治区“十四五”城乡社区服务体系建设规划》实施方案\n"
+        "为深入贯彻落实自治区有关部署，结合我州工作实际，制定本方案。\n"
+        "一、工作目标\n到2025年末，全州全面推行“五社联动”机制。\n"
+        "二、保障措施\n各县市要加强组织领导，抓好工作落实。\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert (
+        record.title
+        == "关于印发《昌吉州落实〈自治区“十四五”城乡社区服务体系建设规划〉实施方案》的通知"
+    )
+    assert record.issuer.name == "昌吉回族自治州人民政府办公室"
+    assert record.dates.issued == "2023-05-06"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kg.extract.agencies import AgencyMention
 from kg.extract.lexicon import Lexicon
 from kg.extract.places import COMMUNITY_CODE, RegionMention
-from kg.extract.policies import Title
+from kg.extract.policies import DateMention, Title
 from kg.extract.segment import CLAUSE_END
 from kg.vocab import RegionEntry, Vocabulary
 
@@ -83,6 +83,27 @@ class Authorship:
             for r in regions:
                 if start <= r.start < end and len(r.codes) == 1 and r.codes[0] != COMMUNITY_CODE:
                     return self.vocab.regions[r.codes[0]]
+        return None
+
+    def signature_block(
+        self,
+        text: str,
+        agencies: list[ResolvedAgency],
+        dates: list[DateMention],
+        lines: list[tuple[int, int, str]],
+    ) -> tuple[ResolvedAgency, DateMention] | None:
+        """The first body named on a signature line of its own with a date alone on the next
+        line (江苏省人民政府办公厅 / 2022年7月23日), wherever it stands: a notice that issues a
+        plan signs above the plan it attaches, not at the end of the text."""
+        starting = {m.start: a for a in agencies for m in a.mentions}
+        for (start, end, _), (next_start, next_end, next_line) in zip(lines, lines[1:]):
+            at = start + len(text[start:end]) - len(text[start:end].lstrip())
+            agency = starting.get(at)
+            if agency is None or not signature_line(at, lines):
+                continue
+            date = next((d for d in dates if next_start <= d.start < next_end), None)
+            if date is not None and len(next_line) <= date.end - date.start + 1:
+                return agency, date
         return None
 
     def jurisdiction(

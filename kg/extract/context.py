@@ -29,6 +29,7 @@ _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 
 _SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
+_TITLE_LINES_MAX = 3  # a long title is set on three lines at most
 
 
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -320,10 +321,10 @@ class Context:
     def title_at(self, lines: list[tuple[int, int, str]]) -> tuple[int, str] | None:
         """The document's title and the index in ``lines`` of the line it starts on.
 
-        The first line that can be a title, with the line after it when the title is set on
-        two lines (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first opens the
+        The first line that can be a title, with the lines after it when the title is set on
+        two or three (…关于推进城镇燃气居民和 / 餐饮用户…建设的实施意见): the first opens the
         subject (关于) but does not end in the name of a kind of document (意见, 通知, 答复 …),
-        the two together do. But a whole title (…关于…的实施意见) further down is the title:
+        the lines together do. But a whole title (…关于…的实施意见) further down is the title:
         what stands above it belongs to the page (a banner of links, the column's name). A
         disclosure page's title field (标题：…) is the title; its other fields are not.
         """
@@ -338,16 +339,23 @@ class Context:
         if not candidates:
             return None
         first = candidates[0]
-        line, after = head[first], head[first + 1] if first + 1 < len(head) else ""
-        if (
-            not line.endswith(self._title_endings)
-            and (line + after).endswith(self._title_endings)
-            and len(after) <= 40
-            and self._opens_subject(line)
-            and not self._opens_subject(after)
-            and not any(ch in _SENTENCE_MARKS for ch in line + after)
-        ):
-            return first, line + after
+        line = head[first]
+        if self._opens_subject(line) and not any(ch in _SENTENCE_MARKS for ch in line):
+            # a title set on two or three lines: the lines after the first go on with it,
+            # none a sentence or a subject of its own, until it ends like a title
+            joined = line
+            for after in head[first + 1 : first + _TITLE_LINES_MAX]:
+                if joined.endswith(self._title_endings):
+                    break
+                if (
+                    len(after) > 40
+                    or self._opens_subject(after)
+                    or any(ch in _SENTENCE_MARKS for ch in after)
+                ):
+                    break
+                joined += after
+            if joined != line and joined.endswith(self._title_endings):
+                return first, joined
         whole = next((i for i in candidates if self._whole_title(head[i])), first)
         return whole, head[whole]
 
@@ -482,21 +490,27 @@ class Context:
 
     # ------------------------------------------------------------------ dates
     def dates(
-        self, genre: str, dates: list[DateMention], lines: list[tuple[int, int, str]]
+        self,
+        genre: str,
+        dates: list[DateMention],
+        lines: list[tuple[int, int, str]],
+        *,
+        signed: DateMention | None = None,
     ) -> tuple[str | None, str | None]:
         """(issued, published): a date in the header is the publication date (for a work
-        report, the date it was given), a date among the last lines is the signing date."""
+        report, the date it was given), a date among the last lines is the signing date,
+        and so is the date of a signature block (``signed``) wherever it stands."""
         if not lines or not dates:
             return None, None
         head_end = lines[min(5, len(lines) - 1)][1]
         tail_start = lines[-3][0] if len(lines) > 6 else lines[-1][0]
-        head = next((d.iso for d in dates if d.end <= head_end), None)
+        head = next((d.iso for d in dates if d.end <= head_end and d is not signed), None)
         tail = next((d.iso for d in reversed(dates) if d.start >= tail_start), None)
         if genre == "work-report":
             return head or tail, None
         if genre == "news":
             return None, head or tail
-        return tail, head
+        return (signed.iso if signed is not None else tail), head
 
     # ------------------------------------------------------------------ adoptions
     def section_status(self, headings: list[Heading], pos: int) -> str | None:

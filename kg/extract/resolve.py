@@ -74,7 +74,10 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
     facts.issuer = None
-    facts.issued, facts.published = context.dates(facts.genre, data["dates"], lines)
+    block = context.authorship.signature_block(text, facts.agencies, data["dates"], lines)
+    facts.issued, facts.published = context.dates(
+        facts.genre, data["dates"], lines, signed=block[1] if block else None
+    )
     facts.proposal = data.get("proposal")
     facts.numbers = list(dict.fromkeys(n.number for n in data["numbers"] if keep(n)))
     facts.policies = _policies(context, text, titles, facts.agencies, facts.title)
@@ -84,6 +87,8 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
         facts.issuer = context.authorship.issuer(
             facts.genre, facts.agencies, lines, titles, juris, text
         )
+    if facts.issuer is None and block is not None and facts.genre not in ("news", "work-report"):
+        facts.issuer = block[0]  # the signature of a notice above the plan it attaches
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)
     return facts
