@@ -9,6 +9,7 @@ offsets of the extraction view (see :mod:`kg.extract.segment`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ class Authorship:
         line (江苏省人民政府办公厅 / 2022年7月23日), wherever it stands: a notice that issues a
         plan signs above the plan it attaches, not at the end of the text."""
         starting = {m.start: a for a in agencies for m in a.mentions}
-        for (start, end, _), (next_start, next_end, next_line) in zip(lines, lines[1:]):
+        for (start, end, _), (next_start, next_end, next_line) in itertools.pairwise(lines):
             at = start + len(text[start:end]) - len(text[start:end].lstrip())
             agency = starting.get(at)
             if agency is None or not signature_line(at, lines):
