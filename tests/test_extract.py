@@ -249,6 +249,9 @@ def test_extract_first_year(nlp, sentence: str, year: int | None) -> None:
         ("做到“应保尽保”。", set()),
         ("从“管理模式”转向“治理模式”。", set()),  # bare activity nouns name no model
         ("建设“共建共治共享”的社会治理共同体。", set()),  # a principle
+        # quotes inside the quotes mark a word of the name, not of the label
+        ("用好“街道‘吹哨’、部门报到”机制。", {"街道吹哨、部门报到"}),
+        ("深化“一件事一次办‘四全四新’改革”。", {"一件事一次办四全四新改革"}),
         ("推进社区协商。", set()),
         ("健全“社区协商”机制。", {"社区协商"}),
         # a longer form that is no ordinary phrase needs no marking; counted places do

@@ -317,7 +317,10 @@ class MechanismFinder:
         passed_over: list[re.Match[str]] = []
         for m in _QUOTED.finditer(text):
             name = m.group(1).strip()
-            if self._never(name) or "《" in name or "》" in name or self._is_count(name):
+            # quotes inside the quotes mark a word of the name (“社区‘吹哨’、部门报到”):
+            # the name is read without them, and written as the text has it
+            plain = name.replace("‘", "").replace("’", "") if "‘" in name else name
+            if self._never(plain) or "《" in name or "》" in name or self._is_count(name):
                 continue
             after = text[m.end() : m.end() + 80]
             series = self._series.match(after)  # names in a row share the word after them
@@ -325,14 +328,14 @@ class MechanismFinder:
             after = after[:40]
             paren = _PAREN_AFTER.match(after)
             tail = after[paren.end() :] if paren else after
-            counted = self._counted_name.match(name)
-            slug = self._known(name)
+            counted = self._counted_name.match(plain)
+            slug = self._known(plain)
             suffix = self._suffix_of(tail) if counted or slug is None else None
-            if counted and not self._counted_campaign(name[counted.end() :], suffix):
+            if counted and not self._counted_campaign(plain[counted.end() :], suffix):
                 continue  # “三大攻坚战”: a list summed up; but “五个通办”改革 is one reform
             if (
                 slug is None
-                and not self._accept_quoted(name, suffix, after=tail[:8])
+                and not self._accept_quoted(plain, suffix, after=tail[:8])
                 and not self._modified_campaign_of(tail)
             ):
                 passed_over.append(m)
@@ -340,7 +343,7 @@ class MechanismFinder:
             if slug and self.vocab.mechanisms[slug].marked_only:
                 if self._counted(text, m.start(), m.end()):
                     continue  # 建成22个“一刻钟便民生活圈”: an ordinary phrase, counted
-            label = mechanism_label(name, suffix=self._label_suffix, keep_after=self._place_names)
+            label = mechanism_label(plain, suffix=self._label_suffix, keep_after=self._place_names)
             entry = self.vocab.mechanisms.get(slug) if slug else None
             out.append(
                 MechanismMention(
