@@ -470,6 +470,26 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
             "番禺区石楼镇人民政府关于区十八届人大一次会议第6号代表建议的答复",
             "proposal-reply",
         ),
+        # a disclosure page's table rows stay rows: the title below them is not run into one
+        (
+            "索引号: | 1137000000450218XQ/2018-00526 | 组配分类: | 建议提案 |\n"
+            "主办单位: | 山东省民政厅 | 制发日期: | 2018-12-25 |\n"
+            "对省政协十二届一次会议第12010585号提案(关于加强社区管理的建议)的答复\n冯安委员:\n",
+            "对省政协十二届一次会议第12010585号提案(关于加强社区管理的建议)的答复",
+            "proposal-reply",
+        ),
+        # a line of keywords (a spam mirror's) is no title
+        (
+            "免费视频,高清在线,精品推荐,最新上线\n“三大统筹”强引领 “红色物业”优服务\n",
+            "“三大统筹”强引领 “红色物业”优服务",
+            "news",
+        ),
+        # a title stands above the text: a report that opens with its address has none
+        (
+            "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2023年工作回顾\n",
+            None,
+            "work-report",
+        ),
         # a newspaper's dateline makes news of a report on a reply
         (
             "区民政局面对面答复政协提案\n本报7月4日讯（记者 王明）近日，区民政局召开面商会。\n",
@@ -485,7 +505,7 @@ def test_extract_title_line_is_not_joined_to_the_document_number(nlp) -> None:
     ],
 )
 def test_extract_title_and_genre_from_the_opening_lines(
-    nlp, head: str, title: str, genre: str
+    nlp, head: str, title: str | None, genre: str
 ) -> None:
     record = extract(head + "到2025年，全市全面建立“五社联动”机制。\n", nlp=nlp)
     assert (record.title, record.genre) == (title, genre)

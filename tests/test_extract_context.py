@@ -123,6 +123,9 @@ def test_extract_mask_blanks_names_in_every_sentence(spans: list[tuple[int, int]
         "[责任编辑:h001]",
         "编辑：王明",
         "本站原创文章，转载请附上原文链接。",
+        "荆楚网 > 武汉新闻",  # a breadcrumb
+        "中国文明网主站",  # the site's name
+        "中共中央宣传部委托新华通讯社主办",  # the site's owner
     ],
 )
 def test_extract_web_page_furniture_is_not_text(context: Context, line: str) -> None:

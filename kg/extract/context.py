@@ -20,7 +20,7 @@ from kg.extract.authorship import Authorship, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, RegionMention
 from kg.extract.policies import DateMention, Title
-from kg.extract.segment import Heading, Sentence
+from kg.extract.segment import Heading, Sentence, layout_patterns
 from kg.vocab import RegionEntry, Vocabulary
 
 __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections", "Adopters"]
@@ -30,6 +30,7 @@ _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 _SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
 _TITLE_LINES_MAX = 3  # a long title is set on three lines at most
+_TITLE_COMMAS_MAX = 3  # commas in a line that makes it a list of keywords, never a title
 
 
 def _any_word(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -246,6 +247,7 @@ class Context:
         self._genre = list(vocab.cue_pairs("genre-words"))
         self._news_opening = re.compile("|".join(vocab.cue("news-openings")))
         self._metadata_labels = tuple(vocab.cue("metadata-labels"))
+        self._numbered_heading = layout_patterns(vocab).heading_start
         self._title_subject = vocab.cue("title-subject-words")
         self._title_label = re.compile(
             "(?:" + "|".join(map(re.escape, vocab.cue("title-labels"))) + r")\s*[:：]\s*"
@@ -326,7 +328,8 @@ class Context:
         subject (关于) but does not end in the name of a kind of document (意见, 通知, 答复 …),
         the lines together do. But a whole title (…关于…的实施意见) further down is the title:
         what stands above it belongs to the page (a banner of links, the column's name). A
-        disclosure page's title field (标题：…) is the title; its other fields are not.
+        disclosure page's title field (标题：…) is the title; its other fields are not. A
+        title stands above the text: none is looked for after its first sentence.
         """
         head = [line for _, _, line in lines[:9]]
         candidates = []
@@ -334,6 +337,8 @@ class Context:
             labelled = self._title_label.match(line)
             if labelled and len(line) - labelled.end() >= 6:
                 return i, line[labelled.end() :].strip()  # 标题：关于…的通知
+            if "。" in line:
+                break  # the text has begun: a title stands above it (a report has none)
             if self._can_be_title(line):
                 candidates.append(i)
         if not candidates:
@@ -370,6 +375,9 @@ class Context:
         return not (
             "|" in line
             or len(line) < 6
+            or line.endswith((":", "："))  # an addressee, or words that open a list
+            or self._numbered_heading.match(line) is not None  # 一、2023年工作回顾
+            or sum(line.count(c) for c in ",，") >= _TITLE_COMMAS_MAX  # a keyword list
             or self._date_line.fullmatch(line)
             or line.replace(" ", "").startswith(self._metadata_labels)  # 索 引 号: …
         )

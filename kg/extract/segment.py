@@ -131,7 +131,7 @@ class View:
 
 def make_view(text: str) -> View:
     """Remove soft line breaks: a newline run after a long line that does not end a sentence
-    and is no title (…关于…的通知), followed by a CJK character or digit."""
+    and is no title (…关于…的通知) or table row, followed by a CJK character or digit."""
     layout = _default_layout()
     heading_start, not_continuation = layout.heading_start, layout.not_continuation
     title_line = layout.title_line
@@ -147,6 +147,7 @@ def make_view(text: str) -> View:
             first_content < line_start  # the first line is a title
             and len(line) >= _MIN_WRAPPED_LINE
             and line[-1] not in _LINE_END_PUNCT
+            and "|" not in line  # a table row (索引号: | … | 主办单位: | … |)
             and j < len(text)
             and (is_cjk(text[j]) or text[j].isdigit())
             and m.group().count("\n") <= 2
