@@ -277,3 +277,21 @@ def test_extract_county_name_before_a_landmark_word_that_is_its_own(
     nlp, sentence: str, city: str, present: str
 ) -> None:
     assert present in regions(sentence, nlp=nlp, city=city)
+
+
+def test_extract_news_outlet_named_after_a_province_places_nothing(nlp) -> None:
+    """湖北日报 and 浙江在线 are a newspaper and a news site: a report they carry about a
+    Wuhan neighbourhood is placed in 武汉, not in the province the outlets are named after."""
+    from tests.test_extract import extract
+
+    body = (
+        "“红色物业”优服务\n发布时间:2026年02月13日 来源: 湖北日报网\n"
+        "湖北日报讯（通讯员 罗嘉柯）武汉市武昌区南湖街道推行“红色物业”模式，"
+        "浙江在线等媒体作了报道。\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert {r.name for r in record.regions} == {"武汉市", "武昌区"}
+    assert record.jurisdiction.name in {"武汉市", "武昌区"}
+    finder = nlp.get_pipe("cgkg_regions").finder
+    assert finder.names_landmark("湖北日报讯", 0, 2)
+    assert not finder.names_landmark("湖北日益重视", 0, 2)

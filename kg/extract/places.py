@@ -106,6 +106,7 @@ class RegionFinder:
         #: county-level names that are also ordinary words (振兴, 新建, 海城市 in 滨海城市)
         self.ambiguous = frozenset(vocab.cue("ambiguous-region-names"))
         self._landmark_followers = frozenset(vocab.cue("landmark-followers"))
+        self._media_words = tuple(vocab.cue("media-words"))
         self._words_across_name_end = frozenset(vocab.cue("words-across-name-end"))
         self._not_landmark_words = tuple(vocab.cue("not-landmark-words"))
         self._direction_parts = frozenset(vocab.cue("direction-part-words"))
@@ -127,8 +128,11 @@ class RegionFinder:
     def names_landmark(self, text: str, start: int, end: int) -> bool:
         """Whether the short name ``text[start:end]`` runs into the name of a landmark
         (秦淮河, 凌河街, 长白山: cue:landmark-followers, but not 武义山区:
-        cue:not-landmark-words) or of a landmark's side (贺兰山东麓: its last
-        character and the next make a word of cue:direction-part-words)."""
+        cue:not-landmark-words), of a landmark's side (贺兰山东麓: its last character and
+        the next make a word of cue:direction-part-words) or of a news outlet (湖北日报,
+        浙江在线: cue:media-words)."""
+        if text.startswith(self._media_words, end):
+            return True
         if text[end : end + 1] in self._landmark_followers:
             return not text[end : end + 2].startswith(self._not_landmark_words)
         return text[end - 1 : end + 1] in self._direction_parts and not text[
