@@ -574,3 +574,23 @@ def test_extract_notice_that_issues_a_plan_signs_above_it(nlp) -> None:
     )
     assert record.issuer.name == "昌吉回族自治州人民政府办公室"
     assert record.dates.issued == "2023-05-06"
+
+
+def test_extract_city_called_by_its_short_name_is_the_jurisdiction_of_a_text_naming_none(
+    nlp,
+) -> None:
+    """A city's news that says 周口中心城区 and 市政府 but never 周口市 speaks for 周口市; a
+    text that speaks at no city's level is not placed by a city it happens to name."""
+    body = (
+        "本报讯（记者 李国阁）3月12日，在周口中心城区物业服务工作推进会上，"
+        "“街道吹哨、部门报到”机制成为共识。市政府部署开展专项整治，市住建局通报情况。\n"
+    )
+    record = extract(body, nlp=nlp)
+    assert record.jurisdiction.name == "周口市"
+    assert {(a.adopter.name, a.mechanism) for a in record.adoptions} == {
+        ("周口市", "街道吹哨、部门报到")
+    }
+    elsewhere = extract(
+        body.replace("市政府部署", "有关方面部署").replace("市住建局", "有关部门"), nlp=nlp
+    )
+    assert elsewhere.jurisdiction is None

@@ -86,6 +86,24 @@ class Authorship:
                     return self.vocab.regions[r.codes[0]]
         return None
 
+    def city_by_short_name(
+        self, text: str, agencies: list[AgencyMention], cities: list[RegionMention]
+    ) -> RegionEntry | None:
+        """For a text that never names a place in full but speaks at a city's level (市政府,
+        市住建局, 我市): the city whose short name it uses most (周口 in 周口中心城区), among
+        the short names of prefecture-level cities in ``cities`` that name one city only."""
+        speaks_for_city = (
+            any(a.ref == "level" and a.ref_value == "city" for a in agencies)
+            or self._self_level(text) == "city"
+        )
+        if not speaks_for_city:
+            return None
+        counts = Counter(c.codes[0] for c in cities if len(c.codes) == 1)
+        if not counts:
+            return None
+        code, _ = max(counts.items(), key=lambda item: (item[1], item[0]))
+        return self.vocab.regions[code]
+
     def signature_block(
         self,
         text: str,

@@ -276,6 +276,16 @@ class RegionFinder:
             self._partner_lexicon = Lexicon(words)  # short names end in many characters
         return self._partner_lexicon
 
+    def find_city_short_names(self, text: str) -> list[RegionMention]:
+        """Short names of prefecture-level cities (周口, 深圳) anywhere in ``text``, except
+        where they run into the name of a landmark or news outlet: for a text that names no
+        place in full, whose jurisdiction they may show."""
+        return [
+            RegionMention(m.start, m.end, m.key, m.value, "short")
+            for m in self.partner_lexicon().longest(text)
+            if not self.names_landmark(text, m.start, m.end)
+        ]
+
     def find_partners(
         self, text: str, province: str, found: list[RegionMention], taken: list[tuple[int, int]]
     ) -> list[RegionMention]:

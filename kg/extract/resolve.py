@@ -60,6 +60,9 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     )
     if juris is None:  # a page that never says whom it speaks for: its site's owner
         juris = context.authorship.site_owner(text, furniture, data["regions"])
+    if juris is None:  # or a city it calls by its short name (周口中心城区 … 市政府)
+        cities = [r for r in data["region_finder"].find_city_short_names(text) if keep(r)]
+        juris = context.authorship.city_by_short_name(text, agencies, cities)
     facts.jurisdiction = juris
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
