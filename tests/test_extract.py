@@ -594,3 +594,19 @@ def test_extract_city_called_by_its_short_name_is_the_jurisdiction_of_a_text_nam
         body.replace("市政府部署", "有关方面部署").replace("市住建局", "有关部门"), nlp=nlp
     )
     assert elsewhere.jurisdiction is None
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        # a province named only to qualify a place in it: the place is whose news it is
+        ("浙江海宁：首创街区“吹哨”主理人\n海宁市长丰社区推行“丰邻”议事机制。\n", "海宁市"),
+        ("山东菏泽：我来当楼长\n菏泽市推行“楼长制”，成效明显。\n", "菏泽市"),
+        # a text that speaks for the province keeps it
+        ("山东菏泽：我来当楼长\n全省推行“楼长制”，我省成效明显。\n", "山东省"),
+    ],
+)
+def test_extract_province_that_only_qualifies_a_place_yields_to_it(
+    nlp, body: str, place: str
+) -> None:
+    assert extract(body, nlp=nlp).jurisdiction.name == place

@@ -86,6 +86,30 @@ class Authorship:
                     return self.vocab.regions[r.codes[0]]
         return None
 
+    def qualified_unit(
+        self, text: str, juris: RegionEntry, regions: list[RegionMention]
+    ) -> RegionEntry | None:
+        """The place a province was named only to qualify (浙江海宁, 山东菏泽): when every
+        mention of the province ``juris`` runs straight into a unit inside it and the text
+        never speaks for the province (我省, 全省), that unit (the most often so named) is
+        whom the text speaks of; otherwise None."""
+        if juris.level != "province" or self._self_level(text) == "province":
+            return None
+        starting = {r.start: r for r in regions}
+        units: Counter[str] = Counter()
+        for r in regions:
+            if r.codes != (juris.code,):
+                continue
+            unit = starting.get(r.end)
+            if unit is None or len(unit.codes) != 1:
+                return None
+            if juris.code not in {e.code for e in self.vocab.chain(unit.codes[0])[1:]}:
+                return None
+            units[unit.codes[0]] += 1
+        if not units:
+            return None
+        return self.vocab.regions[max(units, key=lambda c: (units[c], c))]
+
     def city_by_short_name(
         self, text: str, agencies: list[AgencyMention], cities: list[RegionMention]
     ) -> RegionEntry | None:

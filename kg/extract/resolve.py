@@ -63,7 +63,6 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     if juris is None:  # or a city it calls by its short name (周口中心城区 … 市政府)
         cities = [r for r in data["region_finder"].find_city_short_names(text) if keep(r)]
         juris = context.authorship.city_by_short_name(text, agencies, cities)
-    facts.jurisdiction = juris
     if juris is not None:
         province = context.region_at_level(juris, "province") or juris
         taken = [(r.start, r.end) for r in regions] + [(t.start - 1, t.end + 1) for t in titles]
@@ -73,7 +72,10 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
         taken += [(r.start, r.end) for r in local]
         partners = finder.find_partners(text, province.code, regions, taken)
         regions = sorted(regions + [r for r in partners if keep(r)], key=lambda r: r.start)
+        # a province named only to qualify a place in it (浙江海宁): the place is whose text
+        juris = context.authorship.qualified_unit(text, juris, regions) or juris
         regions = [_within(context, r, (juris.code, province.code)) for r in regions]
+    facts.jurisdiction = juris
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
     facts.issuer = None
