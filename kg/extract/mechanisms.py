@@ -209,9 +209,17 @@ class MechanismFinder:
                 first = chosen.setdefault(mention.slug, mention.label)
                 if first != canonical and mention.label == canonical:
                     chosen[mention.slug] = canonical
-        return [
+        found = [
             replace(x, label=chosen[x.slug]) if x.slug and chosen[x.slug] != x.label else x
             for x in found
+        ]
+        # a new name that is part of a vocabulary mechanism the text names (“吹哨” beside
+        # “街道吹哨、部门报到”) speaks of that one, not of a mechanism of its own
+        labels = {x.label for x in found if x.slug is not None}
+        return [
+            x
+            for x in found
+            if not (x.discovered and any(x.label in other and x.label != other for other in labels))
         ]
 
     def _written_label(self, label: str, key: str) -> str:
