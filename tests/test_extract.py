@@ -612,3 +612,27 @@ def test_extract_province_that_only_qualifies_a_place_yields_to_it(
     nlp, body: str, place: str
 ) -> None:
     assert extract(body, nlp=nlp).jurisdiction.name == place
+
+
+@pytest.mark.parametrize(
+    ("head", "issued", "published"),
+    [
+        # a disclosure page labels its dates, on the label's line or alone on the next
+        (
+            "索 引 号: 330502/2024-00854 成文日期: 2024-02-20\n公开方式: 主动公开\n"
+            "吴兴区民政局关于加强社区工作者队伍建设的通知\n发布日期:\n2024-02-21 15:32:18\n",
+            "2024-02-20",
+            "2024-02-21",
+        ),
+        # a date in brackets under the title is the day the document was made
+        (
+            "当前位置:首页 > 政策文件\n关于深化城乡社区建设加强和完善城乡社区治理的实施意见\n"
+            "发布日期:2018-08-28\n湖委发〔2018〕20号\n（2018年7月2日）\n",
+            "2018-07-02",
+            "2018-08-28",
+        ),
+    ],
+)
+def test_extract_dates_a_page_labels(nlp, head: str, issued: str, published: str) -> None:
+    record = extract(head + "各地要全面推行“五社联动”机制。\n", nlp=nlp)
+    assert (record.dates.issued, record.dates.published) == (issued, published)

@@ -247,6 +247,7 @@ class Context:
         self._genre = list(vocab.cue_pairs("genre-words"))
         self._news_opening = re.compile("|".join(vocab.cue("news-openings")))
         self._metadata_labels = tuple(vocab.cue("metadata-labels"))
+        self._date_labels = vocab.cue_pairs("date-labels")
         self._numbered_heading = layout_patterns(vocab).heading_start
         self._title_subject = vocab.cue("title-subject-words")
         self._title_label = re.compile(
@@ -510,6 +511,7 @@ class Context:
         and so is the date of a signature block (``signed``) wherever it stands."""
         if not lines or not dates:
             return None, None
+        labelled = self._labelled_dates(dates, lines)
         head_end = lines[min(5, len(lines) - 1)][1]
         tail_start = lines[-3][0] if len(lines) > 6 else lines[-1][0]
         head = next((d.iso for d in dates if d.end <= head_end and d is not signed), None)
@@ -517,8 +519,40 @@ class Context:
         if genre == "work-report":
             return head or tail, None
         if genre == "news":
-            return None, head or tail
-        return (signed.iso if signed is not None else tail), head
+            issued, published = None, head or tail
+        else:
+            issued, published = (signed.iso if signed is not None else tail), head
+        return labelled.get("issued", issued), labelled.get("published", published)
+
+    def _labelled_dates(
+        self, dates: list[DateMention], lines: list[tuple[int, int, str]]
+    ) -> dict[str, str]:
+        """Dates a disclosure page labels (成文日期: 2024-02-20, or the label on its line and
+        the date alone on the next), by the kind of date each label names, and a date in
+        brackets alone on its line (（2018年7月2日）), which is the issued date: the first of
+        each kind among the opening lines."""
+        found: dict[str, str] = {}
+        for i, (start, end, line) in enumerate(lines[:20]):
+            for kind, label in self._date_labels:
+                at = line.find(label)
+                if at < 0 or kind in found:
+                    continue
+                # the date after the label on its line, else the first on the next line;
+                # ``line`` is stripped, so the label stands at least ``at`` into the line
+                after = start + at + len(label)
+                date = next((d for d in dates if after <= d.start < end), None)
+                if date is None and i + 1 < len(lines):
+                    after_start, after_end, _ = lines[i + 1]
+                    date = next((d for d in dates if after_start <= d.start < after_end), None)
+                if date is not None:
+                    found[kind] = date.iso
+            if "issued" not in found and line[:1] in "(（" and line[-1:] in ")）":
+                # a date in brackets on its own line under a title: the day it was made
+                # (…的实施意见 / （2018年7月2日）)
+                date = next((d for d in dates if start <= d.start < end), None)
+                if date is not None and self._date_line.fullmatch(line[1:-1].strip()):
+                    found["issued"] = date.iso
+        return found
 
     # ------------------------------------------------------------------ adoptions
     def section_status(self, headings: list[Heading], pos: int) -> str | None:
