@@ -636,3 +636,15 @@ def test_extract_province_that_only_qualifies_a_place_yields_to_it(
 def test_extract_dates_a_page_labels(nlp, head: str, issued: str, published: str) -> None:
     record = extract(head + "各地要全面推行“五社联动”机制。\n", nlp=nlp)
     assert (record.dates.issued, record.dates.published) == (issued, published)
+
+
+def test_extract_line_of_issuing_bodies_under_the_number_is_the_issuer(nlp) -> None:
+    """Under a policy's title and number, a line of nothing but bodies' names (中共湖州市委
+    湖州市人民政府) says who issued it; the first is the issuer."""
+    body = (
+        "关于深化城乡社区建设加强和完善城乡社区治理的实施意见\n湖委发〔2018〕20号\n"
+        "中共湖州市委  湖州市人民政府\n（2018年7月2日）\n"
+        "结合我市实际，现提出如下实施意见。\n一、总体要求\n到2020年，全市全面推行“五社联动”机制。\n"
+        "二、主要任务\n完善社区服务设施。\n三、保障措施\n加强组织领导。\n"
+    )
+    assert extract(body, nlp=nlp).issuer.name == "中共湖州市委"

@@ -38,6 +38,7 @@ class ResolvedAgency:
 
 
 _SIGNATURE_MAX = 40  # characters: a line of one or two body names and a date
+_ISSUER_LINE_WITHIN = 6  # lines from the top where a line of issuing bodies stands
 
 
 def signature_line(offset: int, lines: list[tuple[int, int, str]]) -> bool:
@@ -343,6 +344,26 @@ class Authorship:
         )
         if found:
             return found
+        return self._issuer_line(agencies, lines[:_ISSUER_LINE_WITHIN])
+
+    def _issuer_line(
+        self, agencies: list[ResolvedAgency], lines: list[tuple[int, int, str]]
+    ) -> ResolvedAgency | None:
+        """The first body of a line made of nothing but bodies' names near the top (中共湖州市委
+        湖州市人民政府, under the document number): the bodies that issue the document."""
+        for start, end, line in lines:
+            named = sorted(
+                (m.start, m.text, a) for a in agencies for m in a.mentions if start <= m.start < end
+            )
+            if not named or any(ch in CLAUSE_END for ch in line):
+                continue
+            rest = line
+            for _, surface, agency in named:
+                # the name as the body's full name has it (中共湖州市委 found as 湖州市委)
+                written = next((n for n in (agency.name, *agency.alt_names) if n in rest), surface)
+                rest = rest.replace(written, "", 1)
+            if not rest.replace(" ", "").replace("、", "").replace("\u3000", ""):
+                return named[0][2]
         return None
 
     def _government_of(
