@@ -22,7 +22,7 @@ CITY = SHARED / "corpora" / "city-reports"
 FLOORS = {
     "seeds": {"mechanisms": 0.94, "adoption_triples": 0.89, "agencies": 0.96, "policies": 0.98,
               "regions": 0.93, "jurisdiction": 0.98, "issuer": 0.98},
-    "dev": {"mechanisms": 0.88, "adoption_triples": 0.86, "agencies": 0.92, "policies": 0.98,
+    "dev": {"mechanisms": 0.90, "adoption_triples": 0.89, "agencies": 0.92, "policies": 0.98,
             "regions": 0.92, "jurisdiction": 0.98, "issuer": 0.98},
     "holdout": {"mechanisms": 0.84, "adoption_triples": 0.82, "agencies": 0.97,
                 "policies": 0.98, "regions": 0.90, "jurisdiction": 0.98, "issuer": 0.98},
