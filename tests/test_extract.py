@@ -648,3 +648,15 @@ def test_extract_line_of_issuing_bodies_under_the_number_is_the_issuer(nlp) -> N
         "二、主要任务\n完善社区服务设施。\n三、保障措施\n加强组织领导。\n"
     )
     assert extract(body, nlp=nlp).issuer.name == "中共湖州市委"
+
+
+def test_extract_short_forms_of_the_central_offices_only_where_they_name_them(nlp) -> None:
+    """中办 and 国办 are the General Offices where they follow 被, 获, 、 …; inside 集中办公
+    or a document number (国办发〔2021〕56号) they name no body."""
+    named = extract(SHENYANG_REPORT + "乡村治理积分制被中办、国办通报表扬。\n", nlp=nlp)
+    assert {"中共中央办公厅", "国务院办公厅"} <= {a.name for a in named.agencies}
+    unnamed = extract(
+        SHENYANG_REPORT + "推行集中办公。落实《关于印发规划的通知》(国办发〔2021〕56号)。\n",
+        nlp=nlp,
+    )
+    assert not {"中共中央办公厅", "国务院办公厅"} & {a.name for a in unnamed.agencies}

@@ -56,6 +56,8 @@ class AgencyFinder:
         self._generic_prefixes = sorted(vocab.cue("generic-prefixes"), key=len, reverse=True)
         self._generic_suffixes = tuple(vocab.cue("generic-suffixes"))
         self._not_followers = tuple(vocab.cue("agency-not-followed-by"))
+        self._guarded = frozenset(vocab.cue("guarded-abbreviations"))
+        self._openers = frozenset(vocab.cue("abbreviation-openers"))
         self._members = re.compile(
             "|".join(f"(?:{p})" for p in vocab.cue("agency-member-patterns"))
         )
@@ -90,6 +92,8 @@ class AgencyFinder:
                 continue  # 湖南省人民政府网: a website, not the body
             if self._members.match(text, m.end, m.end + 4):
                 continue  # 市政协委员, 人大代表: the body's members, not the body
+            if m.key in self._guarded and text[m.start - 1 : m.start] not in self._openers:
+                continue  # 集中办公, (国办发〔…〕): no body; 被中办、国办通报 names two
             national, local = m.value
             mention = self._with_region(text, m, local, region_ends)
             if mention is None and local and out:
