@@ -20,7 +20,7 @@ from kg.extract.authorship import Authorship, ResolvedAgency
 from kg.extract.mechanisms import MechanismMention
 from kg.extract.places import COMMUNITY_CODE, RegionMention
 from kg.extract.policies import DateMention, Title
-from kg.extract.segment import Heading, Sentence, layout_patterns
+from kg.extract.segment import CLAUSE_END, Heading, Sentence, layout_patterns, title_kinds
 from kg.vocab import RegionEntry, Vocabulary
 
 __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections", "Adopters"]
@@ -28,7 +28,7 @@ __all__ = ["Facts", "ResolvedAgency", "AdoptionFact", "Context", "Sections", "Ad
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)(?=\D)")  # 2023年 in a heading
 
 
-_SENTENCE_MARKS = frozenset("，。；：,;:！？!?")
+_SENTENCE_MARKS = frozenset(CLAUSE_END + "：:")  # no title holds one of these
 _TITLE_LINES_MAX = 3  # a long title is set on three lines at most
 _TITLE_COMMAS_MAX = 3  # commas in a line that makes it a list of keywords, never a title
 
@@ -248,14 +248,13 @@ class Context:
         self._news_opening = re.compile("|".join(vocab.cue("news-openings")))
         self._metadata_labels = tuple(vocab.cue("metadata-labels"))
         self._date_labels = vocab.cue_pairs("date-labels")
-        self._numbered_heading = layout_patterns(vocab).heading_start
+        self._layout = layout_patterns(vocab)  # numbered headings, whole titles
         self._title_subject = vocab.cue("title-subject-words")
         self._title_label = re.compile(
             "(?:" + "|".join(map(re.escape, vocab.cue("title-labels"))) + r")\s*[:：]\s*"
         )
-        #: a title ends in the name of its kind of document (the genre words of the kinds
-        #: that have titles: 意见, 通知, 答复, 规划 …)
-        self._title_endings = tuple(w for g, w in self._genre if g != "work-report")
+        #: a title ends in the name of its kind of document (意见, 通知, 答复, 规划 …)
+        self._title_endings = title_kinds(vocab)
         self._status_words = {
             "pilot": _any_word(vocab.cue("pilot-words")),
             "called-for": _any_word(vocab.cue("called-for-words")),
@@ -377,7 +376,7 @@ class Context:
             "|" in line
             or len(line) < 6
             or line.endswith((":", "："))  # an addressee, or words that open a list
-            or self._numbered_heading.match(line) is not None  # 一、2023年工作回顾
+            or self._layout.heading_start.match(line) is not None  # 一、2023年工作回顾
             or sum(line.count(c) for c in ",，") >= _TITLE_COMMAS_MAX  # a keyword list
             or self._date_line.fullmatch(line)
             or line.replace(" ", "").startswith(self._metadata_labels)  # 索 引 号: …
@@ -389,10 +388,8 @@ class Context:
     def _whole_title(self, line: str) -> bool:
         """A line that is a document's title whole: it opens a subject (关于) and ends in the
         name of a kind of document, and it is no sentence."""
-        return (
-            self._opens_subject(line)
-            and line.endswith(self._title_endings)
-            and not any(ch in _SENTENCE_MARKS for ch in line)
+        return self._layout.title_line.match(line) is not None and not any(
+            ch in _SENTENCE_MARKS for ch in line
         )
 
     def genre(self, title: str | None, head: str) -> str:

@@ -79,7 +79,12 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
     facts.regions = regions
     facts.agencies = context.resolve_agencies(agencies, juris)
     facts.issuer = None
-    block = context.authorship.signature_block(text, facts.agencies, data["dates"], lines)
+    # a signature block dates and signs a notice; news and work reports are neither signed so
+    block = (
+        None
+        if facts.genre in ("news", "work-report")
+        else context.authorship.signature_block(text, facts.agencies, data["dates"], lines)
+    )
     facts.issued, facts.published = context.dates(
         facts.genre, data["dates"], lines, signed=block[1] if block else None
     )
@@ -92,7 +97,7 @@ def resolve_document(context: Context, text: str, data: dict[str, Any]) -> Docum
         facts.issuer = context.authorship.issuer(
             facts.genre, facts.agencies, lines, titles, juris, text
         )
-    if facts.issuer is None and block is not None and facts.genre not in ("news", "work-report"):
+    if facts.issuer is None and block is not None:
         facts.issuer = block[0]  # the signature of a notice above the plan it attaches
     facts.mechanisms = [m for m in data["mechanisms"] if keep(m)]
     facts.adoptions = _adoptions(context, text, facts, data, titles)

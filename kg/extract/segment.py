@@ -30,6 +30,7 @@ __all__ = [
     "find_headings",
     "is_cjk",
     "layout_patterns",
+    "title_kinds",
     "SENTENCE_END",
     "CLAUSE_END",
 ]
@@ -64,6 +65,12 @@ def _alternatives(words: tuple[str, ...]) -> str:
     return "(?:" + "|".join(map(re.escape, words)) + ")"
 
 
+def title_kinds(vocab: Vocabulary) -> tuple[str, ...]:
+    """The names of the kinds of document that a title ends in (意见, 通知, 答复, 规划 …): the
+    genre words of every genre that has titles (a work report has none)."""
+    return tuple(w for g, w in vocab.cue_pairs("genre-words") if g != "work-report")
+
+
 def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
     """Heading and line-start regexes: structure here, numerals and unit words from the cues
     (cue:heading-numerals, cue:ordinal-prefix, cue:chapter-units, cue:section-units,
@@ -77,7 +84,7 @@ def layout_patterns(vocab: Vocabulary) -> LayoutPatterns:
     year = dict(vocab.cue_pairs("date-units"))["year"]
     fields = _alternatives(vocab.cue("metadata-labels"))
     subject = _alternatives(vocab.cue("title-subject-words"))
-    kinds = _alternatives(tuple(w for g, w in vocab.cue_pairs("genre-words") if g != "work-report"))
+    kinds = _alternatives(title_kinds(vocab))
     return LayoutPatterns(
         not_continuation=re.compile(
             r"^(?:[\u4e00-\u9fff]{1,8}[〔\[(（【［]\s*(?:19|20)\d{2}|(?:19|20)\d{2}\s*["
